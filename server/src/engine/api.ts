@@ -1,0 +1,30 @@
+// The surface the adapters (language server, CLI) use. Nothing here knows about LSP or VS Code.
+import type { Finding, Hover, Lens, Position, Range, SeveritySetting } from './types';
+
+export interface AnalyzeOptions {
+  /** Files or folders to analyse (absolute). Folders are walked recursively, skipping node_modules and .git. */
+  roots: string[];
+  /** Per-rule severities from the editor's settings; they win over wix-uac.json. */
+  severityOverrides?: Record<string, SeveritySetting>;
+}
+
+export interface AnalysisResult {
+  /** Every file that was analysed, with or without findings (absolute paths, sorted). */
+  files: string[];
+  /** Findings after configuration (severity, ignore globs) and inline suppression, sorted by file and position. */
+  findings: Finding[];
+  /** Status lines above Product/Package and DigitalCertificate elements. */
+  lenses: Lens[];
+  /** Files whose content each analysed file depends on (includes, certificates, project files, fragments of the same package). */
+  dependencies: Map<string, Set<string>>;
+  /** Problems with the input itself (unreadable file, bad wix-uac.json) that are not rule findings. */
+  notices: Notice[];
+  hover(file: string, position: Position): Hover | undefined;
+}
+
+export interface Notice {
+  file: string;
+  message: string;
+  /** Where in the file, when the problem has a place (an include that is not found). */
+  range?: Range;
+}

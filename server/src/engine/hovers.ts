@@ -1,0 +1,68 @@
+// Short explanations on the names that matter for UAC patching.
+
+import type { CertificateReadResult } from './certificates';
+import { describeCertificate } from './rules/certificate-fixes';
+import { DISABLE_PROPERTY } from './rules/lua-patching-disabled';
+import type { Hover, Position, Span } from './types';
+import { ruleDocUrl } from './types';
+import type { ProductModel } from './wix/model';
+import type { SourceFile } from './wix/source';
+import type { XmlElement, XmlNode } from './xml/parser';
+
+const EXPLANATIONS = {
+  property:
+    `**${DISABLE_PROPERTY}** — set to 1, Windows Installer refuses least-privilege (UAC) patching for this product: ` +
+    'every patch then needs an administrator, even one signed with a certificate from MsiPatchCertificate.',
+  policy:
+    '**DisableLUAPatching** (machine policy under `HKLM\\Software\\Policies\\Microsoft\\Windows\\Installer`) — non-zero disables UAC patching ' +
+    'for every product on the machine. It is an administrator\'s setting; a package should not write it.',
+  patchCertificates:
+    '**PatchCertificates** — fills the MsiPatchCertificate table: the certificates whose signed patches a non-administrator ' +
+    'may apply to this per-machine product without a UAC prompt (Windows Installer 3.0 or later).',
+  digitalCertificate:
+    '**DigitalCertificate** — a row of MsiDigitalCertificate; its `SourceFile` is the DER certificate (.cer) that signs your patches.',
+};
+
+export function hoverAt(source: SourceFile, position: Position, products: ProductModel[], readCertificate: (filePath: string) => CertificateReadResult): Hover | undefined {
+  const offset = source.lines.offsetAt(position);
+  const element = elementAt(source.xml.children, offset);
+  if (!element) return undefined;
+  const within = (span: Span | undefined): span is Span => span !== undefined && offset >= span.start && offset <= span.end;
+  const make = (span: Span, text: string, ruleId: string): Hover => ({ range: source.range(span), contents: `${text}\n\n[wix-uac: ${ruleId}](${ruleDocUrl(ruleId)})` });
+
+  for (const attribute of element.attributes) {
+    if (!within(attribute.valueSpan) && !within(attribute.nameSpan)) continue;
+    if (attribute.value === DISABLE_PROPERTY) return make(attribute.valueSpan ?? attribute.nameSpan, EXPLANATIONS.property, 'lua-patching-disabled');
+    if (attribute.value?.toLowerCase() === 'disableluapatching' && element.localName === 'RegistryValue') {
+      return make(attribute.valueSpan ?? attribute.nameSpan, EXPLANATIONS.policy, 'lua-patching-policy-disabled');
+    }
+  }
+  if (!within(element.nameSpan)) return undefined;
+  if (element.localName === 'PatchCertificates') return make(element.nameSpan, EXPLANATIONS.patchCertificates, 'missing-patch-certificate');
+  if (element.localName === 'DigitalCertificate') {
+    return make(element.nameSpan, EXPLANATIONS.digitalCertificate + certificateDetails(element, products, readCertificate), 'missing-certificate-file');
+  }
+  return undefined;
+}
+
+function certificateDetails(element: XmlElement, products: ProductModel[], readCertificate: (filePath: string) => CertificateReadResult): string {
+  for (const product of products) {
+    const entry = product.patchCertificates.find((candidate) => candidate.element.xml === element);
+    if (!entry?.resolvedPath) continue;
+    const result = readCertificate(entry.resolvedPath);
+    if (!result.ok) return `\n\n\`${entry.sourceFile?.value}\`: ${result.reason}`;
+    const c = result.certificate;
+    return `\n\n| | |\n|---|---|\n| Subject | ${describeCertificate(c)} |\n| Issuer | ${c.issuer} |\n| SHA-1 | \`${c.sha1}\` |\n| Valid | ${c.notBefore.toISOString().slice(0, 10)} – ${c.notAfter.toISOString().slice(0, 10)} |`;
+  }
+  return '';
+}
+
+/** The innermost element whose start tag contains the offset. */
+function elementAt(nodes: XmlNode[], offset: number): XmlElement | undefined {
+  for (const node of nodes) {
+    if (node.kind !== 'element' || offset < node.span.start || offset > node.span.end) continue;
+    if (offset <= node.startTagSpan.end) return node;
+    return elementAt(node.children, offset);
+  }
+  return undefined;
+}

@@ -1,0 +1,6 @@
+// Public entry of the engine for the adapters.
+export * from './types';
+export * from './api';
+export { Engine, type EngineOptions } from './engine';
+export { NodeFileSystem, OverlayFileSystem, MemoryFileSystem, type FileSystem } from './fs';
+export { allRules } from './rules';

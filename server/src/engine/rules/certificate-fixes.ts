@@ -1,0 +1,72 @@
+// Quick fixes that point authoring at a certificate file found in the workspace.
+
+import * as path from 'path';
+import { validityState, type CertificateInfo } from '../certificates';
+import { authoredRelativePath } from '../paths';
+import type { Fix } from '../types';
+import { insertFirstChild, setAttribute } from '../wix/edits';
+import type { ProductModel } from '../wix/model';
+import type { WixElement } from '../wix/preprocessor';
+import type { RuleContext } from './rule';
+
+export interface CertificateChoice {
+  path: string;
+  certificate: CertificateInfo;
+}
+
+/** Readable certificates of the workspace, currently valid ones first. */
+export function certificateChoices(context: RuleContext): CertificateChoice[] {
+  const choices: CertificateChoice[] = [];
+  for (const candidate of context.workspaceCertificates()) {
+    if (candidate.result.ok) choices.push({ path: candidate.path, certificate: candidate.result.certificate });
+  }
+  const rank = (choice: CertificateChoice): number => (validityState(choice.certificate, context.now) === 'valid' ? 0 : 1);
+  return choices.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+}
+
+export function describeCertificate(certificate: CertificateInfo): string {
+  return certificate.subjectCommonName ? `CN=${certificate.subjectCommonName}` : certificate.subject;
+}
+
+/**
+ * SourceFile as WiX should read it. WiX resolves relative paths against the compiler's working
+ * folder (the project folder under MSBuild), so a source outside that folder anchors the path
+ * at $(sys.SOURCEFILEDIR).
+ */
+export function sourceFileValue(element: WixElement, certificatePath: string, projectFolder: string | undefined): string {
+  const relative = authoredRelativePath(element.source.folder, certificatePath);
+  const anchored = projectFolder !== undefined && path.resolve(projectFolder) !== path.resolve(element.source.folder);
+  return anchored ? `$(sys.SOURCEFILEDIR)${relative}` : relative;
+}
+
+function certificateId(certificate: CertificateInfo | undefined): string {
+  const words = (certificate?.subjectCommonName ?? 'PatchSigning').match(/[A-Za-z0-9]+/g) ?? ['PatchSigning'];
+  const id = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
+  return (/^[A-Za-z_]/.test(id) ? id : `Cert${id}`).slice(0, 72);
+}
+
+/** One fix per certificate file in the workspace, else one with a path to fill in. */
+export function addPatchCertificatesFixes(product: ProductModel, context: RuleContext): Fix[] {
+  const element = product.element;
+  const build = (title: string, id: string, sourceFile: string, isPreferred: boolean): Fix => ({
+    title,
+    isPreferred,
+    edits: [insertFirstChild(element, ['<PatchCertificates>', `  <DigitalCertificate Id="${id}" SourceFile="${sourceFile}" />`, '</PatchCertificates>'])],
+  });
+  const choices = certificateChoices(context);
+  if (choices.length === 0) {
+    return [build('Add PatchCertificates (fill in the path of your patch-signing certificate)', 'PatchSigning', 'PatchSigning.cer', false)];
+  }
+  return choices.map((choice, index) => {
+    const sourceFile = sourceFileValue(element, choice.path, product.unit.project?.folder);
+    return build(`Add patch certificate ${describeCertificate(choice.certificate)} (${authoredRelativePath(element.source.folder, choice.path)})`, certificateId(choice.certificate), sourceFile, index === 0);
+  });
+}
+
+/** Fixes that replace a DigitalCertificate's SourceFile with a certificate that exists. */
+export function useExistingCertificateFixes(certificateElement: WixElement, product: ProductModel, context: RuleContext): Fix[] {
+  return certificateChoices(context).map((choice) => ({
+    title: `Use ${authoredRelativePath(certificateElement.source.folder, choice.path)} (${describeCertificate(choice.certificate)})`,
+    edits: [setAttribute(certificateElement, 'SourceFile', sourceFileValue(certificateElement, choice.path, product.unit.project?.folder))],
+  }));
+}

@@ -1,0 +1,24 @@
+import type { RuleMeta } from '../types';
+import { expiredPatchCertificate } from './expired-patch-certificate';
+import { installerVersionTooLow } from './installer-version-too-low';
+import { invalidCertificateFile } from './invalid-certificate-file';
+import { luaPatchingDisabled } from './lua-patching-disabled';
+import { luaPatchingPolicyDisabled } from './lua-patching-policy-disabled';
+import { missingCertificateFile } from './missing-certificate-file';
+import { missingPatchCertificate } from './missing-patch-certificate';
+import { perUserInstall } from './per-user-install';
+import type { Rule } from './rule';
+
+/** Every rule, in documentation order. Ids are public API. */
+export const rules: Rule[] = [
+  missingPatchCertificate,
+  luaPatchingDisabled,
+  luaPatchingPolicyDisabled,
+  installerVersionTooLow,
+  perUserInstall,
+  missingCertificateFile,
+  invalidCertificateFile,
+  expiredPatchCertificate,
+];
+
+export const allRules: RuleMeta[] = rules.map(({ id, defaultSeverity, description }) => ({ id, defaultSeverity, description }));

@@ -1,0 +1,28 @@
+/** Flags a product with patch certificates whose effective InstallerVersion is below 300. */
+
+import { setAttribute } from '../wix/edits';
+import type { Rule } from './rule';
+
+export const MINIMUM_INSTALLER_VERSION = 300;
+
+export const installerVersionTooLow: Rule = {
+  id: 'installer-version-too-low',
+  defaultSeverity: 'warning',
+  description: 'A product with patch certificates declares an InstallerVersion below 300; MsiPatchCertificate needs Windows Installer 3.0.',
+  check(context) {
+    for (const product of context.products) {
+      if (product.kind !== 'product' || product.patchCertificates.length === 0) continue;
+      const version = product.installerVersion;
+      if (version.value >= MINIMUM_INSTALLER_VERSION) continue;
+      const attribute = version.element.attribute('InstallerVersion');
+      context.report({
+        element: version.element,
+        span: attribute?.valueSpan ?? version.element.nameSpan,
+        message:
+          `${version.reason}, but the MsiPatchCertificate table needs Windows Installer 3.0 (schema ${MINIMUM_INSTALLER_VERSION}): ` +
+          'UAC patching requires the product to be installed with Windows Installer 3.0 or later. Set InstallerVersion to 300 or higher (500 is the WiX v4 default).',
+        fixes: [{ title: 'Set InstallerVersion="500"', isPreferred: true, edits: [setAttribute(version.element, 'InstallerVersion', '500')] }],
+      });
+    }
+  },
+};

@@ -1,0 +1,84 @@
+/** Flags MSIDISABLELUAPATCHING set to 1 by a Property, SetProperty, type-51 CustomAction or Burn MsiProperty. */
+
+import type { Fix } from '../types';
+import { removeElement } from '../wix/edits';
+import type { PropertyAssignment } from '../wix/model';
+import type { WixElement } from '../wix/preprocessor';
+import { conditionNote, type Rule } from './rule';
+
+export const DISABLE_PROPERTY = 'MSIDISABLELUAPATCHING';
+
+export const luaPatchingDisabled: Rule = {
+  id: 'lua-patching-disabled',
+  defaultSeverity: 'warning',
+  description: 'The product sets MSIDISABLELUAPATCHING, which turns UAC patching off.',
+  check(context) {
+    const seen = new Set<WixElement>();
+    const check = (assignment: PropertyAssignment, scope: WixElement[]): void => {
+      // Names are case-sensitive: only the upper-case property has the effect.
+      if (assignment.name !== DISABLE_PROPERTY || seen.has(assignment.element)) return;
+      seen.add(assignment.element);
+      const value = assignment.value.value.trim();
+      if (value === '') return;
+      const valueAttribute = assignment.valueAttribute ? assignment.element.attribute(assignment.valueAttribute) : undefined;
+      const span = valueAttribute?.valueSpan ?? assignment.element.attribute(assignment.nameAttribute)?.valueSpan;
+      const by = describeAuthoring(assignment);
+      const note = conditionNote(assignment.element);
+      const fixes = [removalFix(assignment, scope)];
+      if (assignment.value.unresolved.length > 0) {
+        context.report({
+          element: assignment.element,
+          span,
+          severity: 'information',
+          message: `${by} sets ${DISABLE_PROPERTY} to "${value}", which depends on ${assignment.value.unresolved.join(', ')} (not defined in the sources)${note}. If it is 1 at build time, UAC patching is disabled for this product.`,
+          fixes,
+        });
+      } else if (value === '1') {
+        context.report({
+          element: assignment.element,
+          span,
+          message: `${by} sets ${DISABLE_PROPERTY} to 1${note}: Windows Installer then refuses UAC patching for this product, so every patch needs an administrator. Remove it to let non-administrators apply signed patches.`,
+          fixes,
+        });
+      } else {
+        context.report({
+          element: assignment.element,
+          span,
+          severity: 'information',
+          message: `${by} sets ${DISABLE_PROPERTY} to "${value}"${note}. Only 1 disables UAC patching; any other value only invites confusion — remove the authoring.`,
+          fixes,
+        });
+      }
+    };
+    for (const product of context.products) for (const assignment of product.properties) check(assignment, product.elements);
+    for (const bundle of context.bundles) for (const assignment of bundle.msiProperties) check(assignment, bundle.elements);
+  },
+};
+
+function describeAuthoring(assignment: PropertyAssignment): string {
+  switch (assignment.authoring) {
+    case 'Property':
+      return 'This Property';
+    case 'SetProperty':
+      return 'This SetProperty';
+    case 'CustomAction':
+      return `Custom action "${assignment.element.value('Id') ?? ''}" (type 51)`;
+    case 'MsiProperty':
+      return `The bundle (MsiPackage "${assignment.element.parent?.value('Id') ?? ''}")`;
+  }
+}
+
+function removalFix(assignment: PropertyAssignment, scope: WixElement[]): Fix {
+  const element = assignment.element;
+  if (assignment.authoring === 'CustomAction') {
+    // The action goes with every <Custom> that schedules it.
+    const id = element.value('Id');
+    const scheduling = scope.filter((candidate) => candidate.name === 'Custom' && id !== undefined && candidate.value('Action') === id);
+    return {
+      title: `Remove custom action ${id ?? ''} and its scheduling`,
+      isPreferred: true,
+      edits: [element, ...scheduling].map(removeElement),
+    };
+  }
+  return { title: `Remove the ${assignment.authoring} that sets ${DISABLE_PROPERTY}`, isPreferred: true, edits: [removeElement(element)] };
+}

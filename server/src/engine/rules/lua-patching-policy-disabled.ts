@@ -1,0 +1,45 @@
+/** Flags a package that writes the machine-wide DisableLUAPatching policy. */
+
+import { removeElement } from '../wix/edits';
+import type { ProductModel, RegistryWrite } from '../wix/model';
+import { conditionNote, type Rule } from './rule';
+
+const POLICY_KEY = /^(software\\)?policies\\microsoft\\windows\\installer$/i;
+
+export const luaPatchingPolicyDisabled: Rule = {
+  id: 'lua-patching-policy-disabled',
+  defaultSeverity: 'warning',
+  description: 'The package writes the DisableLUAPatching machine policy, which turns UAC patching off for every product on the machine.',
+  check(context) {
+    const seen = new Set<RegistryWrite['element']>();
+    for (const product of context.products) {
+      for (const write of product.registryWrites) {
+        if (seen.has(write.element) || !writesMachinePolicy(write, product)) continue;
+        const value = (write.value ?? '').replace(/^#/, '').trim();
+        const unresolved = write.element.resolved('Value')?.unresolved ?? [];
+        if (unresolved.length === 0 && (!/^-?\d+$/.test(value) || Number(value) === 0)) continue;
+        seen.add(write.element);
+        const note = conditionNote(write.element);
+        context.report({
+          element: write.element,
+          span: write.element.attribute('Name')?.valueSpan,
+          severity: unresolved.length > 0 ? 'information' : undefined,
+          message:
+            unresolved.length > 0
+              ? `This RegistryValue writes the DisableLUAPatching policy with a value that depends on ${unresolved.join(', ')}${note}; if it is non-zero, UAC patching is disabled for every product on the machine.`
+              : `This RegistryValue sets the DisableLUAPatching policy to ${value} under HKLM\\${write.key}${note}: it turns UAC patching off for every product on the machine, not only this one. ` +
+                'Remove it; administrators set this policy through Group Policy.',
+          fixes: [{ title: 'Remove the DisableLUAPatching registry value', isPreferred: true, edits: [removeElement(write.element)] }],
+        });
+      }
+    }
+  },
+};
+
+function writesMachinePolicy(write: RegistryWrite, product: ProductModel): boolean {
+  if (!write.name || write.name.toLowerCase() !== 'disableluapatching') return false;
+  if (!POLICY_KEY.test(write.key.replace(/\\{2,}/g, '\\'))) return false;
+  const root = (write.root ?? '').toUpperCase();
+  // HKMU is HKLM in a per-machine install.
+  return root === 'HKLM' || (root === 'HKMU' && product.scope.perMachine);
+}

@@ -1,0 +1,24 @@
+/** Flags patch certificates in a per-user product, where UAC patching does not apply. */
+
+import { related, type Rule } from './rule';
+
+export const perUserInstall: Rule = {
+  id: 'per-user-install',
+  defaultSeverity: 'information',
+  description: 'A per-user product lists patch certificates; UAC patching applies only to per-machine installs.',
+  check(context) {
+    for (const product of context.products) {
+      if (product.kind !== 'product' || product.scope.perMachine || product.patchCertificates.length === 0) continue;
+      const scope = product.scope;
+      const scopeElement = scope.element ?? product.element;
+      const scopeSpan = scope.attribute ? scopeElement.attribute(scope.attribute)?.valueSpan : undefined;
+      context.report({
+        element: product.patchCertificatesElements[0] ?? product.element,
+        message:
+          `This product installs per-user (${scope.reason}): UAC patching applies only to per-machine installs, so its patch certificates have no effect. ` +
+          'Per-user products are patched by their own user without elevation anyway; install per-machine if non-administrators must patch a shared install.',
+        related: [related(scopeElement, `scope: ${scope.reason}`, scopeSpan)],
+      });
+    }
+  },
+};

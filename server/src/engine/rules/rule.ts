@@ -1,0 +1,60 @@
+import type { CertificateReadResult } from '../certificates';
+import type { Fix, RelatedLocation, RuleMeta, Severity, Span } from '../types';
+import type { WixElement } from '../wix/preprocessor';
+import type { BundleModel, ProductModel } from '../wix/model';
+
+export interface WorkspaceCertificate {
+  path: string;
+  result: CertificateReadResult;
+}
+
+export interface RuleContext {
+  products: ProductModel[];
+  bundles: BundleModel[];
+  now: Date;
+  /** Reads a certificate file (cached by version). */
+  readCertificate(filePath: string): CertificateReadResult;
+  /** Certificate files found under the analysed roots, readable or not. */
+  workspaceCertificates(): WorkspaceCertificate[];
+  report(finding: FindingDraft): void;
+}
+
+export interface FindingDraft {
+  /** The element the finding is about; gives the file, the suppression line and any <?if?> condition. */
+  element: WixElement;
+  /** What to underline; defaults to the element's name. */
+  span?: Span;
+  message: string;
+  /**
+   * A lesser level for a weaker case of the rule (e.g. information for a value that is not 1).
+   * Configuration that changes the rule's severity leaves it alone; "off" still silences it.
+   */
+  severity?: Severity;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+}
+
+export interface Rule extends RuleMeta {
+  check(context: RuleContext): void;
+}
+
+/** " (only when <?ifdef Debug?>)" for authoring inside an undecided preprocessor block. */
+export function conditionNote(element: WixElement): string {
+  return element.condition ? ` (only when ${element.condition})` : '';
+}
+
+/** "Product.wxs:12" — where something is authored, for messages and lenses. */
+export function where(element: WixElement): string {
+  const line = element.source.lines.positionAt(element.xml.span.start).line + 1;
+  const name = element.source.path.split(/[\\/]/).pop();
+  return `${name}:${line}`;
+}
+
+export function related(element: WixElement, message: string, span: Span = element.xml.nameSpan): RelatedLocation {
+  return { file: element.source.path, range: element.source.range(span), message };
+}
+
+/** Products that are real packages (not merge modules) and, by default, install per-machine. */
+export function perMachineProducts(context: RuleContext): ProductModel[] {
+  return context.products.filter((product) => product.kind === 'product' && product.scope.perMachine);
+}

@@ -1,0 +1,256 @@
+// What a linked package means to Windows Installer, in the terms the rules need: scope,
+// InstallerVersion, properties, registry writes and patch certificates, each with the element
+// that authored it.
+
+import * as path from 'path';
+import type { FileSystem } from '../fs';
+import { findExisting, isAbsoluteAuthoredPath, toHostPath } from '../paths';
+import type { LinkedEntry } from './link';
+import type { Resolved, WixElement } from './preprocessor';
+import type { CompilationUnit } from './project';
+
+export type PropertyAuthoring = 'Property' | 'SetProperty' | 'CustomAction' | 'MsiProperty';
+
+export interface PropertyAssignment {
+  name: string;
+  value: Resolved;
+  authoring: PropertyAuthoring;
+  element: WixElement;
+  /** Attribute holding the name; the value is in `valueAttribute`, or in the inner text when that is undefined. */
+  nameAttribute: string;
+  valueAttribute?: string;
+}
+
+export interface RegistryWrite {
+  element: WixElement;
+  /** HKLM, HKCU, HKCR, HKU or HKMU (HKLM for per-machine, HKCU for per-user installs). */
+  root?: string;
+  key: string;
+  name?: string;
+  value?: string;
+  type?: string;
+}
+
+export interface PatchCertificateEntry {
+  element: WixElement;
+  id?: string;
+  /** SourceFile after substitution; undefined when the attribute is missing. */
+  sourceFile?: Resolved;
+  /** The file found on disk, if any. */
+  resolvedPath?: string;
+  /** Paths tried, for the message when nothing was found. */
+  searched: string[];
+  /** True when the path holds references (bind paths, undefined variables) that cannot be resolved here. */
+  unresolvable: boolean;
+}
+
+export type ScopeName = 'perMachine' | 'perUser' | 'perMachineOrUser' | 'perUserOrMachine';
+
+export interface ScopeInfo {
+  scope: ScopeName;
+  /** What Windows Installer does by default for this package. */
+  perMachine: boolean;
+  /** Why, in words: "Package/@Scope is perUser". */
+  reason: string;
+  element?: WixElement;
+  attribute?: string;
+}
+
+export interface InstallerVersionInfo {
+  value: number;
+  reason: string;
+  /** The element holding InstallerVersion (authored or not): v3 Product/Package, v4 Package. */
+  element: WixElement;
+  authored: boolean;
+}
+
+export interface ProductModel {
+  kind: 'product' | 'module';
+  wixVersion: 3 | 4;
+  /** v3 `<Product>`, v4 `<Package>`, or `<Module>`. */
+  element: WixElement;
+  /** Where package attributes live: v3 `<Product><Package>`, v4 the `<Package>` itself. */
+  packageElement?: WixElement;
+  name?: string;
+  productCode?: string;
+  scope: ScopeInfo;
+  installerVersion: InstallerVersionInfo;
+  properties: PropertyAssignment[];
+  registryWrites: RegistryWrite[];
+  patchCertificatesElements: WixElement[];
+  patchCertificates: PatchCertificateEntry[];
+  /** Every element the package gets. */
+  elements: WixElement[];
+  unit: CompilationUnit;
+}
+
+export interface BundleModel {
+  element: WixElement;
+  msiProperties: PropertyAssignment[];
+  elements: WixElement[];
+}
+
+export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: CompilationUnit, fs: FileSystem): ProductModel {
+  const entry = linked.entry;
+  const elements = linked.sections.flatMap((section) => [section, ...section.descendants()]);
+  const packageElement = wixVersion === 3 ? entry.children.find((child) => child.name === 'Package') : entry;
+  const properties = propertyAssignments(elements);
+  const scope = wixVersion === 3 ? scopeV3(packageElement, properties) : scopeV4(entry);
+  const patchCertificatesElements = elements.filter((element) => element.name === 'PatchCertificates');
+  return {
+    kind: entry.name === 'Module' ? 'module' : 'product',
+    wixVersion,
+    element: entry,
+    packageElement,
+    name: entry.value('Name'),
+    productCode: wixVersion === 3 ? entry.value('Id') : entry.value('ProductCode'),
+    scope,
+    installerVersion: installerVersion(wixVersion, packageElement ?? entry, unit),
+    properties,
+    registryWrites: registryWrites(elements),
+    patchCertificatesElements,
+    patchCertificates: patchCertificatesElements
+      .flatMap((container) => container.children.filter((child) => child.name === 'DigitalCertificate'))
+      .map((certificate) => patchCertificate(certificate, unit, fs)),
+    elements,
+    unit,
+  };
+}
+
+export function buildBundle(linked: LinkedEntry): BundleModel {
+  const elements = linked.sections.flatMap((section) => [section, ...section.descendants()]);
+  return { element: linked.entry, msiProperties: propertyAssignments(elements).filter((p) => p.authoring === 'MsiProperty'), elements };
+}
+
+function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
+  const assignments: PropertyAssignment[] = [];
+  for (const element of elements) {
+    switch (element.name) {
+      case 'Property': {
+        const name = element.value('Id');
+        if (!name) break;
+        const value = element.resolved('Value');
+        if (value) assignments.push({ name, value, authoring: 'Property', element, nameAttribute: 'Id', valueAttribute: 'Value' });
+        else if (element.text.value !== '') assignments.push({ name, value: element.text, authoring: 'Property', element, nameAttribute: 'Id' });
+        break;
+      }
+      case 'SetProperty': {
+        const name = element.value('Id');
+        const value = element.resolved('Value');
+        if (name && value) assignments.push({ name, value, authoring: 'SetProperty', element, nameAttribute: 'Id', valueAttribute: 'Value' });
+        break;
+      }
+      case 'CustomAction': {
+        // Type 51: a custom action that sets a property to a formatted value.
+        const name = element.value('Property');
+        const value = element.resolved('Value');
+        if (name && value) assignments.push({ name, value, authoring: 'CustomAction', element, nameAttribute: 'Property', valueAttribute: 'Value' });
+        break;
+      }
+      case 'MsiProperty': {
+        const name = element.value('Name');
+        const value = element.resolved('Value');
+        if (name && value) assignments.push({ name, value, authoring: 'MsiProperty', element, nameAttribute: 'Name', valueAttribute: 'Value' });
+        break;
+      }
+    }
+  }
+  return assignments;
+}
+
+function scopeV3(packageElement: WixElement | undefined, properties: PropertyAssignment[]): ScopeInfo {
+  const installScope = packageElement?.value('InstallScope');
+  if (installScope === 'perMachine') return { scope: 'perMachine', perMachine: true, reason: 'Package/@InstallScope is perMachine', element: packageElement, attribute: 'InstallScope' };
+  if (installScope === 'perUser') return { scope: 'perUser', perMachine: false, reason: 'Package/@InstallScope is perUser', element: packageElement, attribute: 'InstallScope' };
+  const allUsers = [...properties].reverse().find((p) => p.name === 'ALLUSERS' && p.authoring === 'Property');
+  if (allUsers) {
+    const where = { element: allUsers.element, attribute: allUsers.valueAttribute ?? allUsers.nameAttribute };
+    const value = allUsers.value.value.trim();
+    if (value === '1') return { scope: 'perMachine', perMachine: true, reason: 'the ALLUSERS property is 1', ...where };
+    if (value === '2') {
+      const perUser = properties.some((p) => p.name === 'MSIINSTALLPERUSER' && p.value.value.trim() === '1');
+      return perUser
+        ? { scope: 'perUserOrMachine', perMachine: false, reason: 'ALLUSERS is 2 and MSIINSTALLPERUSER is 1 (per-user unless chosen otherwise)', ...where }
+        : { scope: 'perMachineOrUser', perMachine: true, reason: 'ALLUSERS is 2 (per-machine for administrators)', ...where };
+    }
+    return { scope: 'perUser', perMachine: false, reason: `the ALLUSERS property is "${value}"`, ...where };
+  }
+  if (packageElement?.value('InstallPrivileges') === 'limited') {
+    return { scope: 'perUser', perMachine: false, reason: 'Package/@InstallPrivileges is limited', element: packageElement, attribute: 'InstallPrivileges' };
+  }
+  return { scope: 'perUser', perMachine: false, reason: 'no InstallScope and no ALLUSERS property (WiX v3 default: per-user)', element: packageElement };
+}
+
+function scopeV4(packageElement: WixElement): ScopeInfo {
+  const scope = packageElement.value('Scope');
+  const where = { element: packageElement, attribute: scope === undefined ? undefined : 'Scope' };
+  switch (scope) {
+    case 'perUser':
+      return { scope, perMachine: false, reason: 'Package/@Scope is perUser', ...where };
+    case 'perMachineOrUser':
+      return { scope, perMachine: true, reason: 'Package/@Scope is perMachineOrUser (ALLUSERS=2, per-machine by default)', ...where };
+    case 'perUserOrMachine':
+      return { scope, perMachine: false, reason: 'Package/@Scope is perUserOrMachine (ALLUSERS=2 with MSIINSTALLPERUSER=1, per-user by default)', ...where };
+    case 'perMachine':
+      return { scope, perMachine: true, reason: 'Package/@Scope is perMachine', ...where };
+    default:
+      return { scope: 'perMachine', perMachine: true, reason: 'Package/@Scope defaults to perMachine in WiX v4 and later', ...where };
+  }
+}
+
+function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: CompilationUnit): InstallerVersionInfo {
+  const authored = element.value('InstallerVersion');
+  const parsed = authored !== undefined && /^\s*\d+\s*$/.test(authored) ? Number(authored) : undefined;
+  const platform = (element.value('Platform') ?? unit.project?.platform ?? '').toLowerCase();
+  if (parsed !== undefined) {
+    // The compilers raise a too-low value on 64-bit platforms.
+    const minimum = /arm/.test(platform) ? 500 : /x64|intel64|ia64/.test(platform) ? 200 : 0;
+    return parsed >= minimum
+      ? { value: parsed, reason: `InstallerVersion is ${parsed}`, element, authored: true }
+      : { value: minimum, reason: `InstallerVersion is ${parsed}, raised to ${minimum} for ${platform}`, element, authored: true };
+  }
+  if (wixVersion === 4) return { value: 500, reason: 'WiX v4 and later default InstallerVersion to 500', element, authored: false };
+  if (/arm/.test(platform)) return { value: 500, reason: `WiX v3 defaults InstallerVersion to 500 on ${platform}`, element, authored: false };
+  if (/x64|intel64|ia64/.test(platform)) return { value: 200, reason: `WiX v3 defaults InstallerVersion to 200 on ${platform}`, element, authored: false };
+  return { value: 100, reason: 'WiX v3 defaults InstallerVersion to 100 when it is not authored', element, authored: false };
+}
+
+function registryWrites(elements: WixElement[]): RegistryWrite[] {
+  const writes: RegistryWrite[] = [];
+  for (const element of elements) {
+    if (element.name !== 'RegistryValue') continue;
+    const keys: string[] = [];
+    let root = element.value('Root');
+    for (let ancestor = element.parent; ancestor; ancestor = ancestor.parent) {
+      if (ancestor.name !== 'RegistryKey') continue;
+      const key = ancestor.value('Key');
+      if (key) keys.unshift(key);
+      root ??= ancestor.value('Root');
+    }
+    const own = element.value('Key');
+    if (own) keys.push(own);
+    const key = keys.map((part) => part.replace(/^\\+|\\+$/g, '')).filter((part) => part !== '').join('\\');
+    const value = element.value('Value') ?? (element.text.value || undefined);
+    writes.push({ element, root, key, name: element.value('Name'), value, type: element.value('Type') });
+  }
+  return writes;
+}
+
+function patchCertificate(element: WixElement, unit: CompilationUnit, fs: FileSystem): PatchCertificateEntry {
+  const sourceFile = element.resolved('SourceFile');
+  const entry: PatchCertificateEntry = { element, id: element.value('Id'), sourceFile, searched: [], unresolvable: false };
+  if (!sourceFile || sourceFile.value.trim() === '') return entry;
+  const authored = sourceFile.value.trim();
+  if (sourceFile.unresolved.length > 0 || /!\(/.test(authored)) {
+    entry.unresolvable = true;
+    return entry;
+  }
+  // WiX resolves relative paths against the compiler's working folder (the project's, under
+  // MSBuild); authors usually think relative to the source. Both are tried.
+  const candidates = isAbsoluteAuthoredPath(authored)
+    ? [toHostPath(authored)]
+    : [element.source.folder, unit.project?.folder].filter((folder): folder is string => folder !== undefined).map((folder) => path.resolve(folder, toHostPath(authored)));
+  entry.searched = [...new Set(candidates)];
+  entry.resolvedPath = entry.searched.map((candidate) => findExisting(fs, candidate)).find((found) => found !== undefined);
+  return entry;
+}

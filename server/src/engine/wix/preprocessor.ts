@@ -1,0 +1,471 @@
+// The WiX preprocessor, as far as analysis needs it: variables, includes and conditional blocks.
+// Conditions are evaluated with three values (true, false, unknown). A block whose condition
+// cannot be decided here (it depends on a command-line or environment variable) is kept, and
+// its elements carry the condition, so rules can say "inside <?if …?>" — see docs/preprocessor.md.
+
+import * as path from 'path';
+import type { FileSystem } from '../fs';
+import { findExisting, isAbsoluteAuthoredPath, toHostPath } from '../paths';
+import type { Span } from '../types';
+import type { XmlAttribute, XmlElement, XmlNode, XmlProcessingInstruction } from '../xml/parser';
+import type { SourceCache, SourceFile } from './source';
+
+/** A value after variable substitution; references that could not be resolved stay as written. */
+export interface Resolved {
+  value: string;
+  unresolved: string[];
+}
+
+export class WixElement {
+  readonly children: WixElement[] = [];
+  private readonly resolvedAttributes = new Map<string, Resolved>();
+  private resolvedText: Resolved = { value: '', unresolved: [] };
+
+  constructor(
+    readonly xml: XmlElement,
+    readonly source: SourceFile,
+    readonly parent: WixElement | undefined,
+    /** The undecided preprocessor conditions this element depends on, e.g. `<?ifdef Debug?>`. */
+    readonly condition: string | undefined,
+  ) {}
+
+  get name(): string {
+    return this.xml.localName;
+  }
+
+  get namespaceUri(): string {
+    return this.xml.namespaceUri;
+  }
+
+  attribute(name: string): XmlAttribute | undefined {
+    return this.xml.attributes.find((attribute) => attribute.name === name);
+  }
+
+  /** Attribute value after preprocessor substitution. */
+  value(name: string): string | undefined {
+    return this.resolvedAttributes.get(name)?.value;
+  }
+
+  resolved(name: string): Resolved | undefined {
+    return this.resolvedAttributes.get(name);
+  }
+
+  /** Inner text after substitution (`<Property Id="X">1</Property>`), trimmed. */
+  get text(): Resolved {
+    return this.resolvedText;
+  }
+
+  get nameSpan(): Span {
+    return this.xml.nameSpan;
+  }
+
+  *descendants(): Generator<WixElement> {
+    for (const child of this.children) {
+      yield child;
+      yield* child.descendants();
+    }
+  }
+
+  ancestor(localName: string): WixElement | undefined {
+    for (let current = this.parent; current; current = current.parent) if (current.name === localName) return current;
+    return undefined;
+  }
+
+  /** @internal set by the preprocessor */
+  setResolved(name: string, resolved: Resolved): void {
+    this.resolvedAttributes.set(name, resolved);
+  }
+
+  /** @internal set by the preprocessor */
+  setText(resolved: Resolved): void {
+    this.resolvedText = resolved;
+  }
+}
+
+export interface PreprocessorNotice {
+  source: SourceFile;
+  span: Span;
+  message: string;
+}
+
+export interface PreprocessOptions {
+  fs: FileSystem;
+  sources: SourceCache;
+  /** Variables known before the file starts: the project's DefineConstants. */
+  defines: Map<string, string>;
+  includeSearchPaths: string[];
+  /** Folder MSBuild runs the compiler in ($(sys.CURRENTDIR)); unknown without a project. */
+  currentDirectory?: string;
+  platform?: string;
+}
+
+export interface PreprocessedFile {
+  source: SourceFile;
+  /** The `<Wix>` root (or `<Include>` when a .wxi is analysed on its own). */
+  root?: WixElement;
+  /** Files read through `<?include?>`, in order. */
+  includes: string[];
+  notices: PreprocessorNotice[];
+}
+
+type Truth = true | false | undefined;
+
+interface ConditionalFrame {
+  /** Whether the current branch is compiled: true, false or unknown. */
+  active: Truth;
+  /** Whether some earlier branch of this block was taken. */
+  taken: Truth;
+  text: string;
+}
+
+const MAX_INCLUDE_DEPTH = 32;
+
+export function preprocess(source: SourceFile, options: PreprocessOptions): PreprocessedFile {
+  return new Preprocessor(options).run(source);
+}
+
+class Preprocessor {
+  private readonly variables: Map<string, string>;
+  private readonly includeStack: string[] = [];
+  private readonly includes: string[] = [];
+  private readonly notices: PreprocessorNotice[] = [];
+
+  constructor(private readonly options: PreprocessOptions) {
+    this.variables = new Map(options.defines);
+  }
+
+  run(source: SourceFile): PreprocessedFile {
+    const rootXml = source.xml.root;
+    if (!rootXml) return { source, includes: [], notices: [] };
+    this.includeStack.push(source.path);
+    const root = this.element(rootXml, source, undefined, undefined);
+    this.includeStack.pop();
+    return { source, root, includes: this.includes, notices: this.notices };
+  }
+
+  private element(xml: XmlElement, source: SourceFile, parent: WixElement | undefined, condition: string | undefined): WixElement {
+    const element = new WixElement(xml, source, parent, condition);
+    for (const attribute of xml.attributes) {
+      element.setResolved(attribute.name, this.substitute(attribute.value ?? '', source));
+    }
+    const text = xml.children.filter((node) => node.kind === 'text').map((node) => (node.kind === 'text' ? node.value : '')).join('');
+    element.setText(this.trimResolved(this.substitute(text, source)));
+    this.nodes(xml.children, source, element, condition);
+    return element;
+  }
+
+  private trimResolved(resolved: Resolved): Resolved {
+    return { value: resolved.value.trim(), unresolved: resolved.unresolved };
+  }
+
+  /** Walks one list of siblings; conditional blocks nest within a list, as WiX requires. */
+  private nodes(nodes: XmlNode[], source: SourceFile, parent: WixElement, inherited: string | undefined): void {
+    const frames: ConditionalFrame[] = [];
+    const foreachVariables: string[] = [];
+    const state = (): { skip: boolean; condition: string | undefined } => {
+      let condition = inherited;
+      for (const frame of frames) {
+        if (frame.active === false) return { skip: true, condition };
+        if (frame.active === undefined) condition = condition ? `${condition} and ${frame.text}` : frame.text;
+      }
+      return { skip: false, condition };
+    };
+    for (const node of nodes) {
+      if (node.kind === 'pi') {
+        this.instruction(node, source, parent, frames, foreachVariables, state);
+        continue;
+      }
+      if (node.kind !== 'element') continue;
+      const { skip, condition } = state();
+      if (skip) continue;
+      parent.children.push(this.element(node, source, parent, condition));
+    }
+    if (frames.length > 0) {
+      const last = nodes[nodes.length - 1];
+      this.notices.push({ source, span: last ? last.span : parent.xml.nameSpan, message: `${frames.length} <?if?> block(s) are not closed with <?endif?>` });
+    }
+  }
+
+  private instruction(
+    pi: XmlProcessingInstruction,
+    source: SourceFile,
+    parent: WixElement,
+    frames: ConditionalFrame[],
+    foreachVariables: string[],
+    state: () => { skip: boolean; condition: string | undefined },
+  ): void {
+    const describe = `<?${pi.target}${pi.data ? ' ' + pi.data : ''}?>`;
+    switch (pi.target) {
+      case 'if':
+      case 'ifdef':
+      case 'ifndef': {
+        const truth = this.evaluateOpening(pi, source);
+        frames.push({ active: truth, taken: truth, text: describe });
+        return;
+      }
+      case 'elseif': {
+        const frame = frames[frames.length - 1];
+        if (!frame) return this.stray(pi, source);
+        const truth = frame.taken === true ? false : this.evaluate(pi.data, source);
+        frame.active = frame.taken === false ? truth : frame.taken === true ? false : truth === false ? false : undefined;
+        frame.taken = frame.taken === true || truth === true ? true : frame.taken === false && truth === false ? false : undefined;
+        frame.text = describe;
+        return;
+      }
+      case 'else': {
+        const frame = frames[frames.length - 1];
+        if (!frame) return this.stray(pi, source);
+        frame.active = frame.taken === undefined ? undefined : !frame.taken;
+        frame.taken = true;
+        frame.text = `<?else?> of ${frame.text}`;
+        return;
+      }
+      case 'endif':
+        if (!frames.pop()) this.stray(pi, source);
+        return;
+      case 'foreach': {
+        // The body is kept once, with the loop variable unknown.
+        const name = /^(\w+)/.exec(pi.data)?.[1];
+        if (name) {
+          foreachVariables.push(name);
+          this.variables.delete(name);
+        }
+        frames.push({ active: true, taken: true, text: describe });
+        return;
+      }
+      case 'endforeach':
+        foreachVariables.pop();
+        if (!frames.pop()) this.stray(pi, source);
+        return;
+    }
+    if (state().skip) return;
+    switch (pi.target) {
+      case 'define': {
+        const match = /^([A-Za-z_][\w.]*)\s*(?:=\s*(.*))?$/s.exec(pi.data);
+        if (!match) {
+          this.notices.push({ source, span: pi.span, message: `Cannot read ${describe}: expected <?define Name = "value"?>` });
+          return;
+        }
+        const raw = (match[2] ?? '').trim().replace(/^"(.*)"$/s, '$1');
+        this.variables.set(match[1], this.substitute(raw, source).value);
+        return;
+      }
+      case 'undef':
+        this.variables.delete(pi.data.trim());
+        return;
+      case 'include':
+        this.include(pi, source, parent, state().condition);
+        return;
+    }
+  }
+
+  private stray(pi: XmlProcessingInstruction, source: SourceFile): void {
+    this.notices.push({ source, span: pi.span, message: `<?${pi.target}?> without a matching opening instruction` });
+  }
+
+  private evaluateOpening(pi: XmlProcessingInstruction, source: SourceFile): Truth {
+    const name = pi.data.trim();
+    if (pi.target === 'if') return this.evaluate(pi.data, source);
+    // A name not defined in the sources may still come from the command line: unknown.
+    const defined: Truth = this.variables.has(name) ? true : undefined;
+    if (pi.target === 'ifdef') return defined;
+    return defined === true ? false : undefined;
+  }
+
+  private include(pi: XmlProcessingInstruction, source: SourceFile, parent: WixElement, condition: string | undefined): void {
+    const authored = this.substitute(pi.data.trim().replace(/^"(.*)"$/, '$1'), source);
+    if (authored.unresolved.length > 0) {
+      this.notices.push({ source, span: pi.dataSpan, message: `Cannot resolve ${authored.unresolved.join(', ')} in the include path; its content is not analysed` });
+      return;
+    }
+    const target = this.resolveInclude(authored.value, source);
+    if (!target) {
+      this.notices.push({ source, span: pi.dataSpan, message: `Include file not found: ${authored.value}` });
+      return;
+    }
+    if (this.includeStack.includes(target) || this.includeStack.length >= MAX_INCLUDE_DEPTH) {
+      this.notices.push({ source, span: pi.dataSpan, message: `${authored.value} includes itself (directly or through other includes); not followed` });
+      return;
+    }
+    const included = this.options.sources.get(target);
+    if (!included) {
+      this.notices.push({ source, span: pi.dataSpan, message: `Cannot read include file ${target}` });
+      return;
+    }
+    this.includes.push(target);
+    const root = included.xml.root;
+    if (!root) return;
+    this.includeStack.push(target);
+    // The <Include> root's children take the place of the instruction.
+    this.nodes(root.localName === 'Include' ? root.children : [root], included, parent, condition);
+    this.includeStack.pop();
+  }
+
+  private resolveInclude(authored: string, source: SourceFile): string | undefined {
+    const hostPath = toHostPath(authored);
+    if (isAbsoluteAuthoredPath(authored)) return findExisting(this.options.fs, hostPath);
+    for (const folder of [source.folder, ...this.options.includeSearchPaths]) {
+      const found = findExisting(this.options.fs, path.resolve(folder, hostPath));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Replaces $(var.X), $(X), $(sys.X); $$ escapes a dollar. Unknown references stay as written. */
+  substitute(raw: string, source: SourceFile | undefined): Resolved {
+    if (raw.indexOf('$') < 0) return { value: raw, unresolved: [] };
+    const unresolved: string[] = [];
+    const value = raw.replace(/\$\$|\$\(([^()]*)\)/g, (whole, reference: string | undefined) => {
+      if (reference === undefined) return '$';
+      const resolved = this.lookup(reference.trim(), source);
+      if (resolved === undefined) {
+        unresolved.push(whole);
+        return whole;
+      }
+      return resolved;
+    });
+    return { value, unresolved };
+  }
+
+  private lookup(reference: string, source: SourceFile | undefined): string | undefined {
+    const dot = reference.indexOf('.');
+    const namespace = dot < 0 ? 'var' : reference.slice(0, dot).toLowerCase();
+    const name = dot < 0 ? reference : reference.slice(dot + 1);
+    if (namespace === 'var') return this.variables.get(name);
+    if (namespace !== 'sys') return undefined;
+    switch (name.toUpperCase()) {
+      case 'SOURCEFILEDIR':
+        return source ? source.folder + path.sep : undefined;
+      case 'SOURCEFILEPATH':
+        return source?.path;
+      case 'CURRENTDIR':
+        return this.options.currentDirectory ? this.options.currentDirectory + path.sep : undefined;
+      case 'PLATFORM':
+      case 'BUILDARCH':
+        return this.options.platform;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Three-valued evaluation of an <?if?> expression. */
+  evaluate(expression: string, source: SourceFile | undefined): Truth {
+    try {
+      const parser = new ConditionParser(tokenize(expression), (reference) => this.lookupOperand(reference, source));
+      const result = parser.parseExpression();
+      return parser.atEnd() ? result : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private lookupOperand(token: string, source: SourceFile | undefined): string | undefined {
+    if (token.startsWith('$(')) {
+      const resolved = this.substitute(token, source);
+      return resolved.unresolved.length > 0 ? undefined : resolved.value;
+    }
+    return token;
+  }
+}
+
+function tokenize(expression: string): string[] {
+  const tokens: string[] = [];
+  const pattern = /\s*(\$\([^()]*\)|"[^"]*"|'[^']*'|~=|!=|<=|>=|=|<|>|\(|\)|[^\s=!<>~()"]+)/gy;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(expression))) tokens.push(match[1]);
+  if (expression.slice(pattern.lastIndex).trim() !== '') throw new Error('unreadable condition');
+  return tokens;
+}
+
+const COMPARISONS = new Set(['=', '!=', '~=', '<', '>', '<=', '>=']);
+
+class ConditionParser {
+  private index = 0;
+
+  constructor(private readonly tokens: string[], private readonly lookup: (token: string) => string | undefined) {}
+
+  atEnd(): boolean {
+    return this.index >= this.tokens.length;
+  }
+
+  parseExpression(): Truth {
+    let left = this.parseAnd();
+    while (this.peekKeyword('or')) {
+      this.index++;
+      const right = this.parseAnd();
+      left = left === true || right === true ? true : left === false && right === false ? false : undefined;
+    }
+    return left;
+  }
+
+  private parseAnd(): Truth {
+    let left = this.parseNot();
+    while (this.peekKeyword('and')) {
+      this.index++;
+      const right = this.parseNot();
+      left = left === false || right === false ? false : left === true && right === true ? true : undefined;
+    }
+    return left;
+  }
+
+  private parseNot(): Truth {
+    if (this.peekKeyword('not')) {
+      this.index++;
+      const value = this.parseNot();
+      return value === undefined ? undefined : !value;
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Truth {
+    const token = this.tokens[this.index++];
+    if (token === undefined) throw new Error('condition ends early');
+    if (token === '(') {
+      const value = this.parseExpression();
+      if (this.tokens[this.index++] !== ')') throw new Error('unbalanced parenthesis');
+      return value;
+    }
+    const left = this.operand(token);
+    const operator = this.tokens[this.index];
+    if (!operator || !COMPARISONS.has(operator)) return undefined; // A bare operand decides nothing here.
+    this.index++;
+    const rightToken = this.tokens[this.index++];
+    if (rightToken === undefined) throw new Error('comparison without right side');
+    const right = this.operand(rightToken);
+    if (left === undefined || right === undefined) return undefined;
+    return compare(left, operator, right);
+  }
+
+  private operand(token: string): string | undefined {
+    if (/^(["']).*\1$/s.test(token)) return token.slice(1, -1);
+    return this.lookup(token);
+  }
+
+  private peekKeyword(keyword: string): boolean {
+    return this.tokens[this.index]?.toLowerCase() === keyword;
+  }
+}
+
+function compare(left: string, operator: string, right: string): Truth {
+  switch (operator) {
+    case '=':
+      return left === right;
+    case '!=':
+      return left !== right;
+    case '~=':
+      return left.toLowerCase() === right.toLowerCase();
+  }
+  const a = Number(left);
+  const b = Number(right);
+  if (left.trim() === '' || right.trim() === '' || Number.isNaN(a) || Number.isNaN(b)) return undefined;
+  switch (operator) {
+    case '<':
+      return a < b;
+    case '>':
+      return a > b;
+    case '<=':
+      return a <= b;
+    default:
+      return a >= b;
+  }
+}

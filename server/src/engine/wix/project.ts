@@ -1,0 +1,249 @@
+// Which .wxs files are compiled together. A .wixproj says so (SDK-style projects compile every
+// .wxs below their folder unless told otherwise); without one, the .wxs files of the analysed
+// folder tree form one unit, which is what `wix build *.wxs` would link.
+
+import { realpathSync } from 'fs';
+import * as path from 'path';
+import picomatch from 'picomatch';
+import type { FileSystem } from '../fs';
+import { toHostPath } from '../paths';
+import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
+import type { SourceCache } from './source';
+
+export interface WixProject {
+  path: string;
+  folder: string;
+  sdkStyle: boolean;
+  /** Package (default), Patch, Bundle, Module or Library. */
+  outputType: string;
+  outputName: string;
+  defines: Map<string, string>;
+  includeSearchPaths: string[];
+  platform?: string;
+  compileFiles: string[];
+  projectReferences: string[];
+}
+
+export interface CompilationUnit {
+  /** The project file, or the folder whose loose sources form the unit. */
+  id: string;
+  project?: WixProject;
+  sources: string[];
+}
+
+export interface WorkspaceFiles {
+  sources: string[];
+  includes: string[];
+  projects: string[];
+  certificates: string[];
+  /** Every file seen, for configuration and dependency tracking. */
+  all: string[];
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der']);
+
+/** Walks the roots (files or folders), skipping node_modules and .git only. Symlink loops end. */
+export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
+  const files: WorkspaceFiles = { sources: [], includes: [], projects: [], certificates: [], all: [] };
+  const seen = new Set<string>();
+  const visitedFolders = new Set<string>();
+  const add = (filePath: string): void => {
+    if (seen.has(filePath)) return;
+    seen.add(filePath);
+    files.all.push(filePath);
+    const extension = path.extname(filePath).toLowerCase();
+    if (extension === '.wxs') files.sources.push(filePath);
+    else if (extension === '.wxi') files.includes.push(filePath);
+    else if (extension === '.wixproj') files.projects.push(filePath);
+    else if (CERTIFICATE_EXTENSIONS.has(extension)) files.certificates.push(filePath);
+  };
+  const walk = (folder: string, depth: number): void => {
+    const key = realPathKey(folder);
+    if (visitedFolders.has(key) || depth > 64) return;
+    visitedFolders.add(key);
+    for (const entry of fs.readDirectory(folder)) {
+      const child = path.join(folder, entry.name);
+      if (entry.isDirectory) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) walk(child, depth + 1);
+      } else if (entry.isFile) add(child);
+    }
+  };
+  for (const root of roots) {
+    if (fs.isDirectory(root)) walk(root, 0);
+    else if (fs.exists(root)) add(root);
+  }
+  for (const list of [files.sources, files.includes, files.projects, files.certificates, files.all]) list.sort();
+  return files;
+}
+
+function realPathKey(folder: string): string {
+  try {
+    return realpathSync.native(folder);
+  } catch {
+    return folder;
+  }
+}
+
+export function readProject(projectPath: string, fs: FileSystem, sources: SourceCache): WixProject | undefined {
+  const source = sources.get(projectPath);
+  const root = source?.xml.root;
+  if (!root || root.localName !== 'Project') return undefined;
+  const folder = path.dirname(projectPath);
+  const sdkAttribute = attr(root, 'Sdk')?.value ?? '';
+  const sdkStyle = /wix/i.test(sdkAttribute) || everyElement(root).some((element) => (element.localName === 'Sdk' || element.localName === 'Import') && /wix/i.test(attr(element, 'Sdk')?.value ?? attr(element, 'Name')?.value ?? ''));
+  const properties = unconditionalProperties(root);
+  const defines = new Map<string, string>();
+  for (const definition of (properties.get('DefineConstants') ?? '').split(';')) {
+    const trimmed = definition.trim();
+    if (!trimmed || trimmed.startsWith('$(')) continue;
+    const equals = trimmed.indexOf('=');
+    if (equals < 0) defines.set(trimmed, '');
+    else defines.set(trimmed.slice(0, equals).trim(), trimmed.slice(equals + 1).trim());
+  }
+  const includeSearchPaths = (properties.get('IncludeSearchPaths') ?? '')
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry && !entry.includes('$('))
+    .map((entry) => path.resolve(folder, toHostPath(entry)));
+  const items = everyElement(root).filter((element) => element.localName === 'Compile');
+  const includes = items.map((item) => attr(item, 'Include')?.value).filter(isText);
+  const removes = items.map((item) => attr(item, 'Remove')?.value).filter(isText);
+  const defaultItems = sdkStyle && (properties.get('EnableDefaultCompileItems') ?? 'true').toLowerCase() !== 'false';
+  const patterns = [...(defaultItems ? ['**/*.wxs'] : []), ...includes.flatMap(splitItems)];
+  const excluded = [...(defaultItems ? ['bin/**', 'obj/**'] : []), ...removes.flatMap(splitItems)];
+  const compileFiles = expandItems(fs, folder, patterns, excluded);
+  const projectReferences = everyElement(root)
+    .filter((element) => element.localName === 'ProjectReference')
+    .map((element) => attr(element, 'Include')?.value)
+    .filter(isText)
+    .map((include) => path.resolve(folder, toHostPath(include)));
+  return {
+    path: projectPath,
+    folder,
+    sdkStyle,
+    outputType: properties.get('OutputType') ?? 'Package',
+    outputName: properties.get('OutputName') ?? path.basename(projectPath, path.extname(projectPath)),
+    defines,
+    includeSearchPaths,
+    platform: properties.get('Platform') ?? properties.get('InstallerPlatform'),
+    compileFiles,
+    projectReferences,
+  };
+}
+
+function isText(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+function splitItems(value: string): string[] {
+  return value.split(';').map((item) => item.trim()).filter((item) => item && !item.includes('$('));
+}
+
+function everyElement(root: XmlElement): XmlElement[] {
+  const all: XmlElement[] = [];
+  const visit = (element: XmlElement): void => {
+    all.push(element);
+    for (const child of childElements(element)) visit(child);
+  };
+  visit(root);
+  return all;
+}
+
+/** Properties set outside any Condition (per-configuration values cannot be known here). */
+function unconditionalProperties(root: XmlElement): Map<string, string> {
+  const properties = new Map<string, string>();
+  for (const group of childElements(root)) {
+    if (group.localName !== 'PropertyGroup' || attr(group, 'Condition')) continue;
+    for (const property of childElements(group)) {
+      if (attr(property, 'Condition')) continue;
+      const previous = properties.get(property.localName) ?? '';
+      // $(Name) refers to the earlier value of the same property (DefineConstants accumulate).
+      properties.set(property.localName, innerText(property).trim().replace(new RegExp(`\\$\\(${property.localName}\\)`, 'g'), previous));
+    }
+  }
+  return properties;
+}
+
+/** MSBuild item patterns (relative, `\` or `/`, `*` and `**`) against the files below the project folder. */
+function expandItems(fs: FileSystem, folder: string, patterns: string[], excluded: string[]): string[] {
+  if (patterns.length === 0) return [];
+  const normalize = (pattern: string): string => pattern.replace(/\\/g, '/');
+  const isExcluded = picomatch(excluded.map(normalize), { nocase: true, dot: true });
+  const result = new Set<string>();
+  const wildcardPatterns: string[] = [];
+  for (const pattern of patterns.map(normalize)) {
+    if (/[*?]/.test(pattern)) wildcardPatterns.push(pattern);
+    else {
+      const full = path.resolve(folder, toHostPath(pattern));
+      const relative = path.relative(folder, full).split(path.sep).join('/');
+      if (fs.exists(full) && !isExcluded(relative)) result.add(full);
+    }
+  }
+  if (wildcardPatterns.length > 0) {
+    // Patterns may reach outside the folder (..\Shared\*.wxs): walk from their common base.
+    for (const pattern of wildcardPatterns) {
+      const { base, glob } = picomatch.scan(pattern);
+      const baseFolder = path.resolve(folder, toHostPath(base));
+      const matches = picomatch(glob, { nocase: true, dot: true });
+      for (const file of collectFiles(fs, [baseFolder]).sources) {
+        const relativeToBase = path.relative(baseFolder, file).split(path.sep).join('/');
+        const relativeToProject = path.relative(folder, file).split(path.sep).join('/');
+        if (matches(relativeToBase) && !isExcluded(relativeToProject)) result.add(file);
+      }
+    }
+  }
+  return [...result].sort();
+}
+
+/** Groups the sources into the units the WiX compiler would link. */
+export function compilationUnits(fs: FileSystem, files: WorkspaceFiles, sources: SourceCache, roots: string[]): CompilationUnit[] {
+  const projects = new Map<string, WixProject>();
+  const load = (projectPath: string): WixProject | undefined => {
+    if (!projects.has(projectPath)) {
+      const project = readProject(projectPath, fs, sources);
+      if (project) projects.set(projectPath, project);
+    }
+    return projects.get(projectPath);
+  };
+  // A source given on its own still belongs to the project that compiles it.
+  for (const source of files.sources) {
+    if (files.projects.some((projectPath) => isBelow(path.dirname(projectPath), source))) continue;
+    for (const projectPath of projectsAbove(fs, source, roots)) if (!files.projects.includes(projectPath)) files.projects.push(projectPath);
+  }
+  const units: CompilationUnit[] = [];
+  const claimed = new Set<string>();
+  for (const projectPath of files.projects) {
+    const project = load(projectPath);
+    if (!project) continue;
+    const unitSources = new Set(project.compileFiles);
+    for (const reference of project.projectReferences) {
+      const library = load(reference);
+      if (library && library.outputType.toLowerCase() === 'library') for (const file of library.compileFiles) unitSources.add(file);
+    }
+    for (const file of project.compileFiles) claimed.add(file);
+    units.push({ id: projectPath, project, sources: [...unitSources].sort() });
+  }
+  const loose = files.sources.filter((source) => !claimed.has(source));
+  if (loose.length > 0) units.push({ id: roots.join(path.delimiter), sources: loose });
+  return units;
+}
+
+function isBelow(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** .wixproj files in the folders above a source (up to three levels), for a file analysed on its own. */
+function projectsAbove(fs: FileSystem, source: string, roots: string[]): string[] {
+  if (!roots.includes(source)) return [];
+  let folder = path.dirname(source);
+  for (let level = 0; level < 3; level++) {
+    const found = fs.readDirectory(folder).filter((entry) => entry.isFile && entry.name.toLowerCase().endsWith('.wixproj'));
+    if (found.length > 0) return found.map((entry) => path.join(folder, entry.name));
+    const parent = path.dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  return [];
+}

@@ -1,0 +1,115 @@
+// Engine values → LSP values. The engine already speaks LSP positions, so only file identity,
+// severities and the shape of edits change here.
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  OptionalVersionedTextDocumentIdentifier,
+  TextDocumentEdit,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { URI } from 'vscode-uri';
+import { ruleDocUrl, type Finding, type Fix, type Notice, type Range, type Severity, type TextEdit } from '../engine';
+
+export const DIAGNOSTIC_SOURCE = 'wix-uac';
+
+/**
+ * The local path of a `file:` URI, or undefined for any other scheme (untitled buffers, remote
+ * files): the engine reads files, and a buffer without a path has no folder to resolve includes in.
+ * vscode-uri decodes `file:///c%3A/x` and `file:///C:/x` alike, with the drive letter lower-cased.
+ */
+export function uriToPath(uri: string): string | undefined {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+}
+
+export function pathToUri(filePath: string): string {
+  return URI.file(filePath).toString();
+}
+
+/** How the server names files to the client and what the client can take. */
+export interface ClientContext {
+  /** The URI the client uses for a path (its own spelling for open documents). */
+  uriOf(filePath: string): string;
+  /** The version of an open document when it was analysed; null for files read from disk. */
+  analyzedVersionOf(filePath: string): number | null;
+  supportsRelatedInformation: boolean;
+  supportsDocumentChanges: boolean;
+}
+
+const severities: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding, client: ClientContext): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: severities[finding.severity],
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocUrl(finding.ruleId) },
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+  };
+  if (client.supportsRelatedInformation && finding.related?.length) {
+    diagnostic.relatedInformation = finding.related.map((related) => ({
+      location: { uri: client.uriOf(related.file), range: related.range },
+      message: related.message,
+    }));
+  }
+  return diagnostic;
+}
+
+/** A problem with the input itself (unreadable file, bad wix-uac.json), shown at the top of that file. */
+export function noticeToDiagnostic(notice: Notice): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { range: { start, end: start }, severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, message: notice.message };
+}
+
+/** The findings a diagnostic sent earlier stands for: same rule, same range. */
+export function matchesDiagnostic(finding: Finding, diagnostic: Diagnostic): boolean {
+  return diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.code === finding.ruleId && sameRange(finding.range, diagnostic.range);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+export function toCodeAction(fix: Fix, diagnostic: Diagnostic, client: ClientContext): CodeAction {
+  const action = CodeAction.create(fix.title, toWorkspaceEdit(fix.edits, client), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  if (fix.isPreferred) action.isPreferred = true;
+  return action;
+}
+
+/**
+ * Edits may reach into other files (an included .wxi). With `documentChanges` every open document
+ * carries the version the fix was computed for, so a client refuses to apply it to newer text.
+ */
+export function toWorkspaceEdit(edits: TextEdit[], client: ClientContext): WorkspaceEdit {
+  const editsByFile = new Map<string, LspTextEdit[]>();
+  for (const edit of edits) {
+    const fileEdits = editsByFile.get(edit.file) ?? [];
+    fileEdits.push({ range: edit.range, newText: edit.newText });
+    editsByFile.set(edit.file, fileEdits);
+  }
+  if (client.supportsDocumentChanges) {
+    return {
+      documentChanges: [...editsByFile].map(([file, fileEdits]) =>
+        TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(client.uriOf(file), client.analyzedVersionOf(file)), fileEdits),
+      ),
+    };
+  }
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const [file, fileEdits] of editsByFile) changes[client.uriOf(file)] = fileEdits;
+  return { changes };
+}

@@ -1,0 +1,335 @@
+// The language server: keeps open buffers over the disk, re-runs the engine on every change and
+// turns its result into diagnostics, quick fixes, code lenses and hovers.
+import * as path from 'path';
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  MarkupKind,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeLens,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Engine, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
+import {
+  matchesDiagnostic,
+  noticeToDiagnostic,
+  pathToUri,
+  toCodeAction,
+  toDiagnostic,
+  uriToPath,
+  type ClientContext,
+} from './convert';
+import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
+
+export const ANALYZE_WORKSPACE_COMMAND = 'wix-uac.analyzeWorkspace';
+
+export interface AnalyzeWorkspaceSummary {
+  files: number;
+  findings: number;
+}
+
+/** Files whose change on disk can change findings: sources, projects, certificates, configuration. */
+export const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/wix-uac.json'];
+
+/** Long enough to fold a burst of keystrokes or a multi-file save into one analysis, short enough not to be seen. */
+const ANALYSIS_DELAY_MS = 30;
+
+export function startServer(connection: Connection): void {
+  new WixUacServer(connection).listen();
+}
+
+/** Windows paths compare case-insensitively (a drive letter comes as `c:` from URIs, `C:` from authoring). */
+function pathKey(filePath: string): string {
+  return process.platform === 'win32' ? filePath.toLowerCase() : filePath;
+}
+
+function isInside(child: string, folder: string): boolean {
+  const relative = path.relative(folder, child);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/** Drops folders inside others (and duplicates): the engine walks folders recursively. */
+function outermostFolders(folders: string[]): string[] {
+  const kept: string[] = [];
+  for (const folder of [...folders].sort((a, b) => a.length - b.length)) {
+    if (!kept.some((outer) => isInside(folder, outer))) kept.push(folder);
+  }
+  return kept;
+}
+
+class WixUacServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly overlay = new OverlayFileSystem(new NodeFileSystem());
+  private engine = new Engine(this.overlay);
+  private capabilities: ClientCapabilities = {};
+  private workspaceFolders: string[] = [];
+  private settings: Settings = { severityOverrides: {} };
+  private reportedSettingsProblems = '';
+  /** Open documents by path key: the URI the client spells them with, and the version last analysed. */
+  private readonly openUris = new Map<string, string>();
+  private readonly analyzedVersions = new Map<string, number>();
+  // Document versions restart at 1 when a file is reopened, but the engine keys its caches on the
+  // buffer version: a counter over the whole session keeps reopened text from hitting a stale cache.
+  private bufferGeneration = 0;
+  private result: AnalysisResult | undefined;
+  private findingsByFile = new Map<string, Finding[]>();
+  /** URI → JSON of the diagnostics the client holds, for files that have any. */
+  private readonly publishedDiagnostics = new Map<string, string>();
+  private publishedLenses = '[]';
+  private pendingAnalysis: NodeJS.Timeout | undefined;
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onShutdown(() => clearTimeout(this.pendingAnalysis));
+
+    documents.onDidChangeContent(({ document }) => {
+      const filePath = uriToPath(document.uri);
+      if (!filePath) return;
+      this.overlay.setBuffer(filePath, document.getText(), ++this.bufferGeneration);
+      this.openUris.set(pathKey(filePath), document.uri);
+      this.scheduleAnalysis();
+    });
+    documents.onDidClose(({ document }) => {
+      const filePath = uriToPath(document.uri);
+      if (!filePath) return;
+      this.overlay.deleteBuffer(filePath);
+      this.openUris.delete(pathKey(filePath));
+      this.analyzedVersions.delete(pathKey(filePath));
+      this.scheduleAnalysis();
+    });
+    documents.onDidSave(() => this.scheduleAnalysis());
+    connection.onDidChangeWatchedFiles(() => this.scheduleAnalysis());
+    connection.onDidChangeConfiguration(async ({ settings }) => {
+      await this.loadSettings(settings?.[SETTINGS_SECTION]);
+      this.scheduleAnalysis();
+    });
+
+    connection.onCodeAction(({ textDocument, context }) => {
+      if (context.only && !context.only.some((kind) => kind === CodeActionKind.QuickFix || kind === CodeActionKind.Empty)) return [];
+      const findings = this.findingsIn(textDocument.uri);
+      const client = this.clientContext();
+      return context.diagnostics.flatMap((diagnostic): CodeAction[] =>
+        findings
+          .filter((finding) => matchesDiagnostic(finding, diagnostic))
+          .flatMap((finding) => finding.fixes.map((fix) => toCodeAction(fix, diagnostic, client))),
+      );
+    });
+    connection.onCodeLens(({ textDocument }): CodeLens[] => {
+      const filePath = uriToPath(textDocument.uri);
+      const result = this.currentResult();
+      if (!filePath || !result) return [];
+      // A lens is a status line, not an action: an empty command id renders as plain text.
+      return result.lenses
+        .filter((lens) => pathKey(lens.file) === pathKey(filePath))
+        .map((lens) => ({ range: lens.range, command: { title: lens.title, command: '' } }));
+    });
+    connection.onHover(({ textDocument, position }) => {
+      const filePath = uriToPath(textDocument.uri);
+      const hover = filePath ? this.currentResult()?.hover(filePath, position) : undefined;
+      return hover ? { range: hover.range, contents: { kind: MarkupKind.Markdown, value: hover.contents } } : null;
+    });
+    connection.onExecuteCommand(({ command }): AnalyzeWorkspaceSummary => {
+      if (command !== ANALYZE_WORKSPACE_COMMAND) {
+        throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: unknown command ${command}`);
+      }
+      // Asked for by the user when something looks off: start from empty caches and resend everything.
+      this.engine = new Engine(this.overlay);
+      const failure = this.analyzeNow({ republishAll: true });
+      if (failure) throw new ResponseError(ErrorCodes.InternalError, `wix-uac: analysis failed: ${failure}`);
+      return { files: this.result?.files.length ?? 0, findings: this.result?.findings.length ?? 0 };
+    });
+
+    documents.listen(connection);
+    connection.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.capabilities = params.capabilities;
+    const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.workspaceFolders = folderUris.flatMap((uri) => uriToPath(uri) ?? []);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [ANALYZE_WORKSPACE_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'wix-uac' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    const { connection, capabilities } = this;
+    if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      const watchers = WATCHED_FILE_GLOBS.map((globPattern) => ({ globPattern }));
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((error) => this.logError('cannot watch files', error));
+    }
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch((error) => this.logError('cannot follow settings', error));
+    }
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => this.changeWorkspaceFolders(event));
+    }
+    await this.loadSettings(undefined);
+    this.scheduleAnalysis();
+  }
+
+  private changeWorkspaceFolders({ added, removed }: WorkspaceFoldersChangeEvent): void {
+    const removedPaths = new Set(removed.flatMap((folder) => uriToPath(folder.uri) ?? []).map(pathKey));
+    this.workspaceFolders = [
+      ...this.workspaceFolders.filter((folder) => !removedPaths.has(pathKey(folder))),
+      ...added.flatMap((folder) => uriToPath(folder.uri) ?? []),
+    ];
+    this.scheduleAnalysis();
+  }
+
+  /** Pulls the section when the client answers workspace/configuration; otherwise takes what it pushed. */
+  private async loadSettings(pushed: unknown): Promise<void> {
+    let section = pushed;
+    if (this.capabilities.workspace?.configuration) {
+      try {
+        section = await this.connection.workspace.getConfiguration(SETTINGS_SECTION);
+      } catch (error) {
+        this.logError('cannot read settings', error);
+        return;
+      }
+    }
+    const { settings, problems } = readSettings(section);
+    this.settings = settings;
+    const report = problems.join('\n');
+    if (report && report !== this.reportedSettingsProblems) {
+      for (const problem of problems) this.connection.console.warn(problem);
+      void this.connection.window.showWarningMessage(`wix-uac ignored some settings:\n${report}`);
+    }
+    this.reportedSettingsProblems = report;
+  }
+
+  /** Workspace folders, plus the folder of any open file outside them (all of them when no folder is open). */
+  private roots(): string[] {
+    const roots = [...this.workspaceFolders];
+    for (const document of this.documents.all()) {
+      const filePath = uriToPath(document.uri);
+      if (filePath && !roots.some((root) => isInside(filePath, root))) roots.push(path.dirname(filePath));
+    }
+    return outermostFolders(roots);
+  }
+
+  private scheduleAnalysis(): void {
+    // A run already scheduled will read the overlay when it fires, so it sees this change too.
+    this.pendingAnalysis ??= setTimeout(() => this.analyzeNow(), ANALYSIS_DELAY_MS);
+  }
+
+  /** The latest result, brought up to date first if a change is waiting: answers never use older text. */
+  private currentResult(): AnalysisResult | undefined {
+    if (this.pendingAnalysis) this.analyzeNow();
+    return this.result;
+  }
+
+  private findingsIn(uri: string): Finding[] {
+    const filePath = uriToPath(uri);
+    if (!filePath || !this.currentResult()) return [];
+    return this.findingsByFile.get(pathKey(filePath)) ?? [];
+  }
+
+  /**
+   * Analyses the buffers and disk as they are now and publishes the outcome. The engine is
+   * synchronous, so nothing can change the text between reading it and publishing.
+   * Returns the failure message when the engine threw; the previous results then stay.
+   */
+  private analyzeNow(options: { republishAll?: boolean } = {}): string | undefined {
+    clearTimeout(this.pendingAnalysis);
+    this.pendingAnalysis = undefined;
+    const roots = this.roots();
+    let result: AnalysisResult;
+    try {
+      result = this.engine.analyze({ roots, severityOverrides: this.settings.severityOverrides });
+    } catch (error) {
+      this.logError(`analysis of ${roots.join(', ')} failed`, error);
+      return error instanceof Error ? error.message : String(error);
+    }
+    this.result = result;
+    this.analyzedVersions.clear();
+    for (const document of this.documents.all()) {
+      const filePath = uriToPath(document.uri);
+      if (filePath) this.analyzedVersions.set(pathKey(filePath), document.version);
+    }
+    this.findingsByFile = new Map();
+    for (const finding of result.findings) {
+      const key = pathKey(finding.file);
+      const findings = this.findingsByFile.get(key) ?? [];
+      findings.push(finding);
+      this.findingsByFile.set(key, findings);
+    }
+    this.publishDiagnostics(result, options.republishAll ?? false);
+    this.refreshLensesIfChanged(result);
+    return undefined;
+  }
+
+  private publishDiagnostics(result: AnalysisResult, republishAll: boolean): void {
+    const client = this.clientContext();
+    const diagnosticsByUri = new Map<string, Diagnostic[]>();
+    const add = (file: string, diagnostic?: Diagnostic) => {
+      const uri = client.uriOf(file);
+      const diagnostics = diagnosticsByUri.get(uri) ?? [];
+      if (diagnostic) diagnostics.push(diagnostic);
+      diagnosticsByUri.set(uri, diagnostics);
+    };
+    for (const file of result.files) add(file);
+    for (const finding of result.findings) add(finding.file, toDiagnostic(finding, client));
+    for (const notice of result.notices) add(notice.file, noticeToDiagnostic(notice));
+    // Files that had diagnostics and dropped out of the analysis (deleted, outside the roots now).
+    for (const uri of this.publishedDiagnostics.keys()) if (!diagnosticsByUri.has(uri)) diagnosticsByUri.set(uri, []);
+
+    for (const [uri, diagnostics] of diagnosticsByUri) {
+      const serialized = JSON.stringify(diagnostics);
+      if (!republishAll && serialized === (this.publishedDiagnostics.get(uri) ?? '[]')) continue;
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+      if (diagnostics.length) this.publishedDiagnostics.set(uri, serialized);
+      else this.publishedDiagnostics.delete(uri);
+    }
+  }
+
+  /** Lenses of files the client is not editing change too (a certificate added on disk): ask it to fetch them again. */
+  private refreshLensesIfChanged(result: AnalysisResult): void {
+    const serialized = JSON.stringify(result.lenses);
+    if (serialized === this.publishedLenses) return;
+    this.publishedLenses = serialized;
+    if (this.capabilities.workspace?.codeLens?.refreshSupport) {
+      this.connection.sendRequest(CodeLensRefreshRequest.type).catch((error) => this.logError('cannot refresh code lenses', error));
+    }
+  }
+
+  private clientContext(): ClientContext {
+    const { capabilities } = this;
+    return {
+      uriOf: (filePath) => this.openUris.get(pathKey(filePath)) ?? pathToUri(filePath),
+      analyzedVersionOf: (filePath) => this.analyzedVersions.get(pathKey(filePath)) ?? null,
+      supportsRelatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
+      supportsDocumentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    };
+  }
+
+  private logError(what: string, error: unknown): void {
+    this.connection.console.error(`wix-uac: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
