@@ -89,6 +89,8 @@ class WixUacServer {
   private readonly publishedDiagnostics = new Map<string, string>();
   private publishedLenses = '[]';
   private pendingAnalysis: NodeJS.Timeout | undefined;
+  /** Set once the settings are in: an analysis before that would publish with the wrong severities. */
+  private ready = false;
 
   constructor(private readonly connection: Connection) {}
 
@@ -178,12 +180,13 @@ class WixUacServer {
 
   private async initialized(): Promise<void> {
     const { connection, capabilities } = this;
+    // Not awaited: the first analysis need not wait for the client to confirm registrations.
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       const watchers = WATCHED_FILE_GLOBS.map((globPattern) => ({ globPattern }));
-      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((error) => this.logError('cannot watch files', error));
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((error) => this.logError('cannot watch files', error));
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      await connection.client
+      connection.client
         .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
         .catch((error) => this.logError('cannot follow settings', error));
     }
@@ -191,6 +194,7 @@ class WixUacServer {
       connection.workspace.onDidChangeWorkspaceFolders((event) => this.changeWorkspaceFolders(event));
     }
     await this.loadSettings(undefined);
+    this.ready = true;
     this.scheduleAnalysis();
   }
 
@@ -235,6 +239,7 @@ class WixUacServer {
   }
 
   private scheduleAnalysis(): void {
+    if (!this.ready) return;
     // A run already scheduled will read the overlay when it fires, so it sees this change too.
     this.pendingAnalysis ??= setTimeout(() => this.analyzeNow(), ANALYSIS_DELAY_MS);
   }

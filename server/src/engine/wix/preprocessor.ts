@@ -371,9 +371,13 @@ class Preprocessor {
 function tokenize(expression: string): string[] {
   const tokens: string[] = [];
   const pattern = /\s*(\$\([^()]*\)|"[^"]*"|'[^']*'|~=|!=|<=|>=|=|<|>|\(|\)|[^\s=!<>~()"]+)/gy;
+  let consumed = 0;
   let match: RegExpExecArray | null;
-  while ((match = pattern.exec(expression))) tokens.push(match[1]);
-  if (expression.slice(pattern.lastIndex).trim() !== '') throw new Error('unreadable condition');
+  while ((match = pattern.exec(expression))) {
+    tokens.push(match[1]);
+    consumed = pattern.lastIndex;
+  }
+  if (expression.slice(consumed).trim() !== '') throw new Error('unreadable condition');
   return tokens;
 }
 

@@ -1,0 +1,99 @@
+import { PATCH_CERTIFICATES, ruleTester, v3Product, v4Package } from '../support/rule-tester';
+
+const property = (value: string) => `<Property Id="MSIDISABLELUAPATCHING" Value="${value}" />`;
+
+ruleTester('lua-patching-disabled', {
+  valid: [
+    { name: 'a product that does not mention the property', files: { 'Product.wxs': v4Package(PATCH_CERTIFICATES) } },
+    { name: 'a lower-case name (property names are case-sensitive)', files: { 'Product.wxs': v4Package('<Property Id="MsiDisableLuaPatching" Value="1" />') } },
+    { name: 'commented-out authoring', files: { 'Product.wxs': v4Package(`<!-- ${property('1')} -->`) } },
+    {
+      name: 'a fragment nothing links',
+      files: { 'Product.wxs': v4Package(PATCH_CERTIFICATES), 'Unused.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Fragment>\n    ${property('1')}\n  </Fragment>\n</Wix>\n` },
+    },
+    {
+      name: 'a branch of <?if?> the defined variables rule out',
+      files: { 'Product.wxs': v4Package(`<?define Flavor = "Release" ?>\n<?if $(var.Flavor) = "Debug" ?>\n${property('1')}\n<?endif?>`) },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a Property with Value="1", removed by the fix without leaving a blank line',
+      files: { 'Product.wxs': v4Package(`<MajorUpgrade />\n${property('1')}\n<MediaTemplate />`) },
+      findings: [{ line: 4, message: /sets MSIDISABLELUAPATCHING to 1/ }],
+      fix: { title: /Remove/, files: { 'Product.wxs': v4Package('<MajorUpgrade />\n<MediaTemplate />') } },
+    },
+    {
+      name: 'the value as inner text (WiX v3)',
+      files: { 'Product.wxs': v3Product('<Property Id="MSIDISABLELUAPATCHING">1</Property>') },
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'the value from a <?define?> in an included .wxi',
+      files: {
+        'Product.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <?include Settings.wxi ?>\n  <Package Name="A" Version="1.0.0" Manufacturer="M" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C">\n    <Property Id="MSIDISABLELUAPATCHING" Value="$(var.NoUacPatching)" />\n  </Package>\n</Wix>\n`,
+        'Settings.wxi': '<Include>\n  <?define NoUacPatching = "1" ?>\n</Include>\n',
+      },
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'a Property inside an included .wxi is reported in the .wxi and removed there',
+      files: {
+        'Product.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Package Name="A" Version="1.0.0" Manufacturer="M" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C">\n    <?include Properties.wxi ?>\n  </Package>\n</Wix>\n`,
+        'Properties.wxi': `<Include>\r\n  <Property Id="ARPNOREPAIR" Value="1" />\r\n  ${property('1')}\r\n</Include>\r\n`,
+      },
+      findings: [{ file: 'Properties.wxi', line: 3 }],
+      fix: { title: /Remove/, files: { 'Properties.wxi': '<Include>\r\n  <Property Id="ARPNOREPAIR" Value="1" />\r\n</Include>\r\n' } },
+    },
+    {
+      name: 'a SetProperty',
+      files: { 'Product.wxs': v4Package('<SetProperty Id="MSIDISABLELUAPATCHING" Value="1" After="CostFinalize" Sequence="execute" />') },
+      findings: [{ line: 3, message: /SetProperty/ }],
+      fix: { title: /Remove/, files: { 'Product.wxs': v4Package('') } },
+    },
+    {
+      name: 'a type-51 custom action, removed with its scheduling',
+      files: {
+        'Product.wxs': v4Package(
+          '<CustomAction Id="NoLua" Property="MSIDISABLELUAPATCHING" Value="1" />\n<InstallExecuteSequence>\n  <Custom Action="NoLua" Before="InstallInitialize" />\n  <RemoveExistingProducts After="InstallValidate" />\n</InstallExecuteSequence>',
+        ),
+      },
+      findings: [{ line: 3, message: /type 51/ }],
+      fix: {
+        title: /Remove custom action NoLua and its scheduling/,
+        files: { 'Product.wxs': v4Package('<InstallExecuteSequence>\n  <RemoveExistingProducts After="InstallValidate" />\n</InstallExecuteSequence>') },
+      },
+    },
+    {
+      name: 'a fragment linked through PropertyRef',
+      files: {
+        'Product.wxs': v4Package('<PropertyRef Id="MSIDISABLELUAPATCHING" />'),
+        'Properties.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Fragment>\n    ${property('1')}\n  </Fragment>\n</Wix>\n`,
+      },
+      findings: [{ file: 'Properties.wxs', line: 3 }],
+    },
+    {
+      name: 'a Burn MsiProperty',
+      files: {
+        'Bundle.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Bundle Name="Suite" Version="1.0.0" Manufacturer="M" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6D">\n    <Chain>\n      <MsiPackage Id="Tools" SourceFile="Tools.msi">\n        <MsiProperty Name="MSIDISABLELUAPATCHING" Value="1" />\n      </MsiPackage>\n    </Chain>\n  </Bundle>\n</Wix>\n`,
+      },
+      findings: [{ line: 5, message: /MsiPackage "Tools"/ }],
+      fix: { title: /Remove/, files: { 'Bundle.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Bundle Name="Suite" Version="1.0.0" Manufacturer="M" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6D">\n    <Chain>\n      <MsiPackage Id="Tools" SourceFile="Tools.msi">\n      </MsiPackage>\n    </Chain>\n  </Bundle>\n</Wix>\n` } },
+    },
+    {
+      name: 'a value other than 1 is information',
+      files: { 'Product.wxs': v4Package(property('0')) },
+      findings: [{ line: 3, severity: 'information', message: /Only 1 disables/ }],
+    },
+    {
+      name: 'a value from an undefined variable is information',
+      files: { 'Product.wxs': v4Package(property('$(var.NoLua)')) },
+      findings: [{ line: 3, severity: 'information', message: /\$\(var\.NoLua\)/ }],
+    },
+    {
+      name: 'inside an <?ifdef?> that cannot be decided, with the condition named',
+      files: { 'Product.wxs': v4Package(`<?ifdef Debug ?>\n${property('1')}\n<?endif?>`) },
+      findings: [{ line: 4, message: /only when <\?ifdef Debug\?>/ }],
+    },
+  ],
+});
