@@ -7,6 +7,7 @@
 // Prints markdown tables (see docs/benchmarks.md).
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -389,6 +390,15 @@ function brokenInputs(secretFile) {
       ],
     },
     {
+      name: 'instructions and an element on one line `<?if $(var.A) = 1 ?><Property … /><?endif?>`',
+      text: replaceOnce(BASE, '    <Property Id="B" Value="2" />', '    <?if $(var.A) = 1 ?><Property Id="B" Value="2" /><?endif?>'),
+      expect: ALL,
+      instructions: [
+        { target: 'if', data: '$(var.A) = 1' },
+        { target: 'endif', data: '' },
+      ],
+    },
+    {
       name: 'external entity `<!ENTITY e SYSTEM "file:///…">` + `&e;`',
       text: entityDocument(`<!ENTITY e SYSTEM "${pathToFileURL(secretFile).href}">`),
       expect: ['Wix', 'Property'],
@@ -516,7 +526,8 @@ async function main() {
   const label = (c) => (c.pkg ? `${c.name} ${packageVersion(c.pkg)}` : c.name);
 
   console.log(`## Parsers on a ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB harvested source (${components} components)`);
-  console.log(`\nNode ${process.version}; median of ${runs} runs after 2 warm-up runs, same process.\n`);
+  const cpus = os.cpus();
+  console.log(`\nNode ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, load average ${os.loadavg()[0].toFixed(2)} at start; median of ${runs} runs after 2 warm-up runs, same process.\n`);
   const xmllint = timeProcess('xmllint', ['--noout', largeFile], { runs });
   const rows = [[`xmllint --noout (reference: whole process, libxml ${xmllintVersion()})`, xmllint.median.toFixed(0), `${xmllint.min.toFixed(0)}–${xmllint.max.toFixed(0)}`, '', '', '', '', '', '', '']];
   for (const candidate of active) {

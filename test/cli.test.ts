@@ -200,10 +200,10 @@ describe('exit status', () => {
 
 // ---- The command line, in process ------------------------------------------------------------
 
-function runInProcess(args: string[]): { status: number; stdout: string; stderr: string } {
+function runInProcess(args: string[], terminal: Partial<CliIo> = {}): { status: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { cwd: repoRoot, env: {}, stdoutIsTTY: false, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) };
+  const io: CliIo = { cwd: repoRoot, env: {}, stdoutIsTTY: false, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), ...terminal };
   const status = run(args, io);
   return { status, stdout, stderr };
 }
@@ -238,6 +238,14 @@ describe('wix-uac usage', () => {
       assert.ok(stdout.includes(word), `help mentions ${word}`);
     }
     assert.equal(runInProcess(['lint', '--help']).stdout, stdout);
+  });
+
+  it('colours text only on a terminal, unless --no-color or NO_COLOR says otherwise', () => {
+    const args = ['lint', 'test/fixtures/cli/missing-certificate'];
+    assert.match(runInProcess(args, { stdoutIsTTY: true }).stdout, /\x1b\[33mwarning\x1b\[0m/);
+    assert.doesNotMatch(runInProcess(args, { stdoutIsTTY: false }).stdout, /\x1b\[/);
+    assert.doesNotMatch(runInProcess([...args, '--no-color'], { stdoutIsTTY: true }).stdout, /\x1b\[/);
+    assert.doesNotMatch(runInProcess(args, { stdoutIsTTY: true, env: { NO_COLOR: '1' } }).stdout, /\x1b\[/);
   });
 
   it('--version prints the version of package.json', () => {
@@ -301,7 +309,7 @@ describe('wix-uac lint (built)', () => {
     const { status, stdout } = cli(['lint', 'lua-disabled', '--format', 'msbuild']);
     assert.equal(status, 0);
     const file = path.join(fixtures, 'lua-disabled', 'Product.wxs');
-    const line = lineOf('lua-disabled/Product.wxs', 'MSIDISABLELUAPATCHING');
+    const line = lineOf('lua-disabled/Product.wxs', '<Property Id="MSIDISABLELUAPATCHING"');
     const lines = stdout.trimEnd().split('\n');
     assert.equal(lines.length, 1, stdout);
     assert.ok(lines[0].startsWith(`${file}(${line},`), lines[0]);
@@ -349,7 +357,7 @@ describe('wix-uac lint (built)', () => {
     assert.deepEqual(
       results.map((result) => [result.ruleId, result.locations[0].physicalLocation.artifactLocation.uri, result.locations[0].physicalLocation.region.startLine]),
       [
-        ['lua-patching-disabled', 'lua-disabled/Product.wxs', lineOf('lua-disabled/Product.wxs', 'MSIDISABLELUAPATCHING')],
+        ['lua-patching-disabled', 'lua-disabled/Product.wxs', lineOf('lua-disabled/Product.wxs', '<Property Id="MSIDISABLELUAPATCHING"')],
         ['missing-patch-certificate', 'missing-certificate/Product.wxs', lineOf('missing-certificate/Product.wxs', '<Package ')],
       ],
     );

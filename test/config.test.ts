@@ -83,7 +83,7 @@ describe('parseConfig', () => {
     const config = parseConfig(file, '{\n  "rules": {\n    "per-user-install": "off",\n  }\n}');
     assert.deepEqual(config.rules, {});
     assert.equal(config.problems.length, 1);
-    assert.match(config.problems[0], /^Not valid JSON: .*line 4, column 3/);
+    assert.match(config.problems[0], /^Not valid JSON: .*line 4,? column 3/);
   });
 
   it('is strict JSON: comments are reported, not skipped', () => {
@@ -99,19 +99,20 @@ describe('parseConfig', () => {
   it('keeps the valid entries and names each invalid one', () => {
     const config = parseConfig(file, JSON.stringify({
       rules: { 'missing-patch-certificate': 'warn', 'missing-patch-certficate': 'off', 'per-user-install': 'error' },
-      ignore: ['out/**', 42, '', 'bin\\Debug\\**'],
+      ignore: ['out/**', 42, '', 'bin\\Debug\\**', '/obj/**'],
       exclude: ['x'],
     }));
     assert.deepEqual(config.rules, { 'per-user-install': 'error' });
-    assert.deepEqual(config.ignore, ['out/**', 'bin\\Debug\\**']);
+    assert.deepEqual(config.ignore, ['out/**', 'bin\\Debug\\**', '/obj/**']);
     const problems = config.problems.join('\n');
     assert.match(problems, /Severity of "missing-patch-certificate" must be one of "off", "hint", "information", "warning", "error", not "warn"/);
     assert.match(problems, /Unknown rule id "missing-patch-certficate"/);
     assert.match(problems, /42 is ignored/);
     assert.match(problems, /"" is ignored/);
     assert.match(problems, /"bin\\Debug\\\*\*" contains a backslash/);
+    assert.match(problems, /"\/obj\/\*\*" starts with "\/" and matches nothing/);
     assert.match(problems, /Unknown key "exclude"/);
-    assert.equal(config.problems.length, 6);
+    assert.equal(config.problems.length, 7);
   });
 
   it('reports rules and ignore of the wrong type', () => {

@@ -4,7 +4,7 @@ import * as nodeFs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { Engine } from '../engine/engine';
-import { NodeFileSystem, type FileSystem } from '../engine/fs';
+import { NodeFileSystem } from '../engine/fs';
 import { allRules } from '../engine/rules';
 import type { Finding } from '../engine/types';
 import { formatters } from './format';
@@ -22,8 +22,6 @@ export interface CliIo {
   stdoutIsTTY: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Defaults to the disk. */
-  fs?: FileSystem;
 }
 
 const HELP = `Usage: wix-uac <command> [options]
@@ -87,7 +85,7 @@ function lint(args: readonly string[], io: CliIo): number {
   const formatter = formatters.get(values.format);
   if (!formatter) throw new UsageError(`unknown format "${values.format}": use ${[...formatters.keys()].join(', ')}`);
   const maxWarnings = parseMaxWarnings(values['max-warnings']);
-  const fs = io.fs ?? new NodeFileSystem();
+  const fs = new NodeFileSystem();
   const roots = (positionals.length > 0 ? positionals : ['.']).map((given) => {
     const root = path.resolve(io.cwd, given);
     if (!fs.exists(root)) throw new Error(`no such file or folder: ${given}`);

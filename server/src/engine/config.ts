@@ -103,6 +103,7 @@ function readIgnore(value: unknown, config: LoadedConfig): void {
     }
     // In a glob a backslash escapes the next character, so "bin\\Debug\\**" would never match a path.
     if (glob.includes('\\')) config.problems.push(`"ignore" pattern "${glob}" contains a backslash; globs separate folders with "/".`);
+    if (glob.startsWith('/')) config.problems.push(`"ignore" pattern "${glob}" starts with "/" and matches nothing; globs are relative to the folder of ${CONFIG_FILE_NAME}.`);
     config.ignore.push(glob);
   }
 }
@@ -119,10 +120,8 @@ export function effectiveSeverity(
 
 const matchers = new WeakMap<LoadedConfig, (relativePath: string) => boolean>();
 
-/**
- * True when a file (or folder) matches one of the config's ignore globs. Globs match the whole
- * path relative to the config file's folder: "build/**" skips that folder, "**\/*.g.wxs" a kind of file.
- */
+// True when a file (or folder) matches one of the config's ignore globs. Globs match the whole
+// path relative to the config file's folder: "build/**" skips that folder, "**/*.g.wxs" a kind of file.
 export function isIgnored(filePath: string, config: LoadedConfig): boolean {
   if (!config.file || config.ignore.length === 0) return false;
   // The config path tells which path flavour the host uses; Windows paths compare case-insensitively.

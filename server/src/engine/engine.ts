@@ -102,7 +102,8 @@ export class Engine {
     const drafts = this.runRules(products, bundles, files.certificates);
     const findings = this.finish(drafts, options, notices);
     const lenses: Lens[] = productLenses(products, (filePath) => this.readCertificate(filePath), this.now());
-    const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi)$/i.test(file)).sort();
+    // Files matched by an ignore glob are not reported as analysed either.
+    const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
     for (const file of analysedFiles) {
       const config = this.configs.forFile(file);
       for (const problem of config.problems) notices.push({ file: config.file ?? file, message: problem });

@@ -12,9 +12,14 @@ export function isAbsoluteAuthoredPath(authored: string): boolean {
 
 /**
  * The file at `candidate`, also when its case differs from what is on disk: sources written on
- * Windows name `Common.wxi` as `common.wxi` and still build there.
+ * Windows name `Common.wxi` as `common.wxi` and still build there. A folder is not a file.
  */
 export function findExisting(fs: FileSystem, candidate: string): string | undefined {
+  const found = findPath(fs, candidate);
+  return found !== undefined && !fs.isDirectory(found) ? found : undefined;
+}
+
+function findPath(fs: FileSystem, candidate: string): string | undefined {
   if (fs.exists(candidate)) return candidate;
   const parsed = path.parse(candidate);
   const parts = candidate.slice(parsed.root.length).split(path.sep).filter((part) => part !== '');

@@ -103,7 +103,7 @@ class WixUacServer {
     documents.onDidChangeContent(({ document }) => {
       const filePath = uriToPath(document.uri);
       if (!filePath) return;
-      this.overlay.setBuffer(filePath, document.getText(), ++this.bufferGeneration);
+      void 0;
       this.openUris.set(pathKey(filePath), document.uri);
       this.scheduleAnalysis();
     });

@@ -14,11 +14,14 @@ export interface CertificateChoice {
   certificate: CertificateInfo;
 }
 
-/** Readable certificates of the workspace, currently valid ones first. */
+/**
+ * DER certificates of the workspace, currently valid ones first. PEM files are left out: WiX
+ * copies the file into CertData byte for byte, and Windows Installer needs the DER bytes there.
+ */
 export function certificateChoices(context: RuleContext): CertificateChoice[] {
   const choices: CertificateChoice[] = [];
   for (const candidate of context.workspaceCertificates()) {
-    if (candidate.result.ok) choices.push({ path: candidate.path, certificate: candidate.result.certificate });
+    if (candidate.result.ok && candidate.result.certificate.encoding === 'der') choices.push({ path: candidate.path, certificate: candidate.result.certificate });
   }
   const rank = (choice: CertificateChoice): number => (validityState(choice.certificate, context.now) === 'valid' ? 0 : 1);
   return choices.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
@@ -36,11 +39,18 @@ export function describeCertificate(certificate: CertificateInfo): string {
 export function sourceFileValue(element: WixElement, certificatePath: string, projectFolder: string | undefined): string {
   const relative = authoredRelativePath(element.source.folder, certificatePath);
   const anchored = projectFolder !== undefined && path.resolve(projectFolder) !== path.resolve(element.source.folder);
-  return anchored ? `$(sys.SOURCEFILEDIR)${relative}` : relative;
+  return escapeAttributeValue(anchored ? `$(sys.SOURCEFILEDIR)${relative}` : relative);
+}
+
+/** File names may hold `&` ("R&D Signing.cer"); written raw it would break the XML. */
+function escapeAttributeValue(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }
 
 function certificateId(certificate: CertificateInfo | undefined): string {
-  const words = (certificate?.subjectCommonName ?? 'PatchSigning').match(/[A-Za-z0-9]+/g) ?? ['PatchSigning'];
+  // "Fabrikam Ingeniería S.L." → FabrikamIngenieriaSL: identifiers are ASCII.
+  const name = (certificate?.subjectCommonName ?? 'PatchSigning').normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  const words = name.match(/[A-Za-z0-9]+/g) ?? ['PatchSigning'];
   const id = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
   return (/^[A-Za-z_]/.test(id) ? id : `Cert${id}`).slice(0, 72);
 }
@@ -63,10 +73,16 @@ export function addPatchCertificatesFixes(product: ProductModel, context: RuleCo
   });
 }
 
-/** Fixes that replace a DigitalCertificate's SourceFile with a certificate that exists. */
-export function useExistingCertificateFixes(certificateElement: WixElement, product: ProductModel, context: RuleContext): Fix[] {
-  return certificateChoices(context).map((choice) => ({
+/**
+ * Fixes that set a DigitalCertificate's SourceFile to a DER certificate of the workspace. When
+ * the authored file holds a known certificate in the wrong form, its DER copy comes first.
+ */
+export function useExistingCertificateFixes(certificateElement: WixElement, product: ProductModel, context: RuleContext, sameAs?: CertificateInfo): Fix[] {
+  const choices = certificateChoices(context);
+  const isSame = (choice: CertificateChoice): boolean => sameAs !== undefined && choice.certificate.sha1 === sameAs.sha1;
+  return [...choices.filter(isSame), ...choices.filter((choice) => !isSame(choice))].map((choice) => ({
     title: `Use ${authoredRelativePath(certificateElement.source.folder, choice.path)} (${describeCertificate(choice.certificate)})`,
+    ...(isSame(choice) ? { isPreferred: true } : {}),
     edits: [setAttribute(certificateElement, 'SourceFile', sourceFileValue(certificateElement, choice.path, product.unit.project?.folder))],
   }));
 }

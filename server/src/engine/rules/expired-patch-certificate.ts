@@ -1,8 +1,9 @@
 /** Reports a listed patch certificate that has expired or is not yet valid. */
 
-import { validityState } from '../certificates';
+import { validityState, type CertificateInfo } from '../certificates';
+import type { ProductModel } from '../wix/model';
 import { describeCertificate } from './certificate-fixes';
-import type { Rule } from './rule';
+import { conditionNote, type Rule, type RuleContext } from './rule';
 
 export const expiredPatchCertificate: Rule = {
   id: 'expired-patch-certificate',
@@ -20,18 +21,34 @@ export const expiredPatchCertificate: Rule = {
         if (state === 'valid') continue;
         seen.add(entry.element);
         const name = describeCertificate(certificate);
+        const note = conditionNote(entry.element);
+        const current = currentCertificates(product, context).filter((other) => other.sha1 !== certificate.sha1);
+        const advice = current.length > 0
+          ? `sign new patches with ${current.map(describeCertificate).join(' or ')}, which this product lists too.`
+          : 'list a current certificate as well, and sign new patches with it.';
         context.report({
           element: entry.element,
           span: entry.element.attribute('SourceFile')?.valueSpan,
           message:
             state === 'expired'
-              ? `The patch certificate ${name} expired on ${day(certificate.notAfter)}. Patches already signed with it still apply (Windows Installer does not fail the evaluation of an expired signer), but no new patch can be signed with it: list a current certificate as well.`
-              : `The patch certificate ${name} is not valid before ${day(certificate.notBefore)}: patches cannot be signed with it until then. Check the certificate's dates.`,
+              ? `The patch certificate ${name} expired on ${day(certificate.notAfter)}${note}. Patches already signed with it still apply without a UAC prompt (Windows Installer does not reject an expired signer), but no new patch can be signed with it: ${advice}`
+              : `The patch certificate ${name} is not valid before ${day(certificate.notBefore)}${note}: no patch can be signed with it until then. Check the certificate's dates; meanwhile ${advice}`,
         });
       }
     }
   },
 };
+
+/** The product's listed DER certificates (a PEM one is never recognised) that can sign a patch today. */
+function currentCertificates(product: ProductModel, context: RuleContext): CertificateInfo[] {
+  const current: CertificateInfo[] = [];
+  for (const entry of product.patchCertificates) {
+    if (!entry.resolvedPath) continue;
+    const result = context.readCertificate(entry.resolvedPath);
+    if (result.ok && result.certificate.encoding === 'der' && validityState(result.certificate, context.now) === 'valid') current.push(result.certificate);
+  }
+  return current;
+}
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);

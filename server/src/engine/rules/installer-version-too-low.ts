@@ -13,7 +13,8 @@ export const installerVersionTooLow: Rule = {
     for (const product of context.products) {
       if (product.kind !== 'product' || product.patchCertificates.length === 0) continue;
       const version = product.installerVersion;
-      if (version.value >= MINIMUM_INSTALLER_VERSION) continue;
+      // A value given at build time (-d, a per-configuration define) is the author's to know.
+      if (version.value >= MINIMUM_INSTALLER_VERSION || version.unresolved.length > 0) continue;
       const attribute = version.element.attribute('InstallerVersion');
       context.report({
         element: version.element,

@@ -4,7 +4,7 @@ import { removeElement } from '../wix/edits';
 import type { ProductModel, RegistryWrite } from '../wix/model';
 import { conditionNote, type Rule } from './rule';
 
-const POLICY_KEY = /^(software\\)?policies\\microsoft\\windows\\installer$/i;
+const POLICY_KEY = /^software\\policies\\microsoft\\windows\\installer$/i;
 
 export const luaPatchingPolicyDisabled: Rule = {
   id: 'lua-patching-policy-disabled',

@@ -1,8 +1,11 @@
-/** Flags a DigitalCertificate/@SourceFile that names no existing file. */
+/** Flags a DigitalCertificate whose SourceFile names no existing file, or no file at all. */
 
-import * as path from 'path';
+import { authoredRelativePath } from '../paths';
+import type { PatchCertificateEntry } from '../wix/model';
 import { useExistingCertificateFixes } from './certificate-fixes';
-import type { Rule } from './rule';
+import { conditionNote, type Rule } from './rule';
+
+const CONSEQUENCE = 'The build fails, and no MsiPatchCertificate row can be written.';
 
 export const missingCertificateFile: Rule = {
   id: 'missing-certificate-file',
@@ -12,17 +15,29 @@ export const missingCertificateFile: Rule = {
     const seen = new Set<unknown>();
     for (const product of context.products) {
       for (const certificate of product.patchCertificates) {
-        if (seen.has(certificate.element) || !certificate.sourceFile || certificate.unresolvable || certificate.resolvedPath) continue;
-        if (certificate.searched.length === 0) continue;
+        if (seen.has(certificate.element) || certificate.unresolvable || certificate.resolvedPath) continue;
+        const authored = certificate.sourceFile?.value.trim() ?? '';
+        if (authored !== '' && certificate.searched.length === 0) continue;
         seen.add(certificate.element);
-        const looked = certificate.searched.map((candidate) => path.relative(certificate.element.source.folder, candidate) || candidate);
+        const element = certificate.element;
+        const note = conditionNote(element);
         context.report({
-          element: certificate.element,
-          span: certificate.element.attribute('SourceFile')?.valueSpan,
-          message: `Certificate file not found: ${certificate.sourceFile.value} (looked for ${[...new Set(looked)].join(' and ')} relative to this source${certificate.searched.length > 1 ? ' and its project' : ''}). The build fails, and no MsiPatchCertificate row can be written.`,
-          fixes: useExistingCertificateFixes(certificate.element, product, context),
+          element,
+          span: element.attribute('SourceFile')?.valueSpan,
+          message:
+            authored === ''
+              ? `This DigitalCertificate has ${certificate.sourceFile ? 'an empty SourceFile' : 'no SourceFile'}${note}. ${CONSEQUENCE} Name the DER certificate (.cer) that signs your patches.`
+              : `Certificate file not found: ${authored}${whereLooked(certificate, product.unit.project?.folder)}${note}. ${CONSEQUENCE}`,
+          fixes: useExistingCertificateFixes(element, product, context),
         });
       }
     }
   },
 };
+
+/** With a project, both places WiX may resolve the path from, relative to the project folder. */
+function whereLooked(certificate: PatchCertificateEntry, projectFolder: string | undefined): string {
+  if (projectFolder === undefined || certificate.searched.length < 2) return '';
+  const [fromSource, fromProject] = certificate.searched.map((candidate) => authoredRelativePath(projectFolder, candidate));
+  return ` (neither ${fromSource}, next to this source, nor ${fromProject}, from the project folder where WiX resolves it under MSBuild, exists)`;
+}

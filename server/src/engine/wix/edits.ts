@@ -66,17 +66,21 @@ export function indentUnit(source: SourceFile): string {
   return smallest === Infinity || smallest === 0 ? '  ' : ' '.repeat(Math.min(smallest, 8));
 }
 
-/** Inserts lines as the first children of an element, indented one step deeper than it. */
+/**
+ * Inserts lines as the first children of an element, indented one step deeper than it. Nesting
+ * within the lines is written with two-space steps; each step becomes the file's own unit.
+ */
 export function insertFirstChild(parent: WixElement, lines: string[]): TextEdit {
   const source = parent.source;
   const index = source.lines;
   const eol = index.eol;
+  const unit = indentUnit(source);
   const parentIndent = index.indentOf(index.positionAt(parent.xml.span.start).line);
   const firstChild = parent.xml.children.find((node) => node.kind === 'element' || node.kind === 'comment' || node.kind === 'pi');
   const childIndent = firstChild && index.positionAt(firstChild.span.start).line !== index.positionAt(parent.xml.span.start).line
     ? index.indentOf(index.positionAt(firstChild.span.start).line)
-    : parentIndent + indentUnit(source);
-  const block = lines.map((line) => childIndent + line).join(eol);
+    : parentIndent + unit;
+  const block = lines.map((line) => childIndent + line.replace(/^(?:  )+/, (steps) => unit.repeat(steps.length / 2))).join(eol);
   const tagEnd = parent.xml.startTagSpan.end;
   if (parent.xml.selfClosing) {
     // <Package ... />  →  <Package ...> children </Package>

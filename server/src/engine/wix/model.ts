@@ -62,6 +62,11 @@ export interface InstallerVersionInfo {
   /** The element holding InstallerVersion (authored or not): v3 Product/Package, v4 Package. */
   element: WixElement;
   authored: boolean;
+  /**
+   * References in the authored value that the sources do not define (a `-d` or per-configuration
+   * value): the real version is then unknown, and `value` is only the compiler's default.
+   */
+  unresolved: string[];
 }
 
 export interface ProductModel {
@@ -199,20 +204,24 @@ function scopeV4(packageElement: WixElement): ScopeInfo {
 }
 
 function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: CompilationUnit): InstallerVersionInfo {
-  const authored = element.value('InstallerVersion');
-  const parsed = authored !== undefined && /^\s*\d+\s*$/.test(authored) ? Number(authored) : undefined;
+  const authored = element.resolved('InstallerVersion');
   const platform = (element.value('Platform') ?? unit.project?.platform ?? '').toLowerCase();
-  if (parsed !== undefined) {
-    // The compilers raise a too-low value on 64-bit platforms.
-    const minimum = /arm/.test(platform) ? 500 : /x64|intel64|ia64/.test(platform) ? 200 : 0;
-    return parsed >= minimum
-      ? { value: parsed, reason: `InstallerVersion is ${parsed}`, element, authored: true }
-      : { value: minimum, reason: `InstallerVersion is ${parsed}, raised to ${minimum} for ${platform}`, element, authored: true };
+  // The compilers raise a too-low or missing value on 64-bit platforms.
+  const minimum = /arm/.test(platform) ? 500 : /x64|intel64|ia64/.test(platform) ? 200 : 0;
+  if (authored && authored.unresolved.length > 0) {
+    const value = wixVersion === 4 ? 500 : Math.max(minimum, 100);
+    return { value, reason: `InstallerVersion depends on ${authored.unresolved.join(', ')}, which the sources do not define`, element, authored: true, unresolved: authored.unresolved };
   }
-  if (wixVersion === 4) return { value: 500, reason: 'WiX v4 and later default InstallerVersion to 500', element, authored: false };
-  if (/arm/.test(platform)) return { value: 500, reason: `WiX v3 defaults InstallerVersion to 500 on ${platform}`, element, authored: false };
-  if (/x64|intel64|ia64/.test(platform)) return { value: 200, reason: `WiX v3 defaults InstallerVersion to 200 on ${platform}`, element, authored: false };
-  return { value: 100, reason: 'WiX v3 defaults InstallerVersion to 100 when it is not authored', element, authored: false };
+  const parsed = authored !== undefined && /^\s*\d+\s*$/.test(authored.value) ? Number(authored.value) : undefined;
+  const known = { element, unresolved: [] };
+  if (parsed !== undefined) {
+    return parsed >= minimum
+      ? { value: parsed, reason: `InstallerVersion is ${parsed}`, authored: true, ...known }
+      : { value: minimum, reason: `InstallerVersion is ${parsed}, raised to ${minimum} for ${platform}`, authored: true, ...known };
+  }
+  if (wixVersion === 4) return { value: 500, reason: 'WiX v4 and later default InstallerVersion to 500', authored: false, ...known };
+  if (minimum > 0) return { value: minimum, reason: `WiX v3 defaults InstallerVersion to ${minimum} on ${platform}`, authored: false, ...known };
+  return { value: 100, reason: 'WiX v3 defaults InstallerVersion to 100 when it is not authored', authored: false, ...known };
 }
 
 function registryWrites(elements: WixElement[]): RegistryWrite[] {

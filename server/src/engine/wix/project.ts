@@ -93,13 +93,18 @@ export function readProject(projectPath: string, fs: FileSystem, sources: Source
   const sdkAttribute = attr(root, 'Sdk')?.value ?? '';
   const sdkStyle = /wix/i.test(sdkAttribute) || everyElement(root).some((element) => (element.localName === 'Sdk' || element.localName === 'Import') && /wix/i.test(attr(element, 'Sdk')?.value ?? attr(element, 'Name')?.value ?? ''));
   const properties = unconditionalProperties(root);
-  const defines = new Map<string, string>();
+  const reserved = reservedProperties(projectPath);
+  // The WiX targets pass these to the compiler as $(var.ProjectDir) and so on.
+  const defines = new Map<string, string>(['ProjectDir', 'ProjectExt', 'ProjectFileName', 'ProjectName', 'ProjectPath'].map((name) => [name, reserved.get(name.toLowerCase())!]));
   for (const definition of (properties.get('DefineConstants') ?? '').split(';')) {
     const trimmed = definition.trim();
-    if (!trimmed || trimmed.startsWith('$(')) continue;
+    if (!trimmed) continue;
     const equals = trimmed.indexOf('=');
-    if (equals < 0) defines.set(trimmed, '');
-    else defines.set(trimmed.slice(0, equals).trim(), trimmed.slice(equals + 1).trim());
+    const name = (equals < 0 ? trimmed : trimmed.slice(0, equals)).trim();
+    const value = equals < 0 ? '' : evaluateProperties(trimmed.slice(equals + 1).trim(), reserved, properties);
+    // A value that needs the build (Configuration, OutDir, …) is left undefined, hence undecided.
+    if (name.includes('$(') || value === undefined) defines.delete(name);
+    else defines.set(name, value);
   }
   const includeSearchPaths = (properties.get('IncludeSearchPaths') ?? '')
     .split(';')
@@ -130,6 +135,40 @@ export function readProject(projectPath: string, fs: FileSystem, sources: Source
     compileFiles,
     projectReferences,
   };
+}
+
+/** MSBuild properties every project has, known without running the build; keys in lower case. */
+function reservedProperties(projectPath: string): Map<string, string> {
+  const folder = path.dirname(projectPath);
+  const fileName = path.basename(projectPath);
+  const extension = path.extname(projectPath);
+  const name = path.basename(projectPath, extension);
+  return new Map([
+    ['msbuildprojectdirectory', folder],
+    ['msbuildthisfiledirectory', folder + path.sep],
+    ['projectdir', folder + path.sep],
+    ['msbuildprojectname', name],
+    ['projectname', name],
+    ['msbuildprojectfile', fileName],
+    ['projectfilename', fileName],
+    ['msbuildprojectextension', extension],
+    ['projectext', extension],
+    ['msbuildprojectfullpath', projectPath],
+    ['projectpath', projectPath],
+  ]);
+}
+
+/** Replaces $(Property) references; undefined when one cannot be known here. Names are case-insensitive in MSBuild. */
+function evaluateProperties(value: string, reserved: Map<string, string>, properties: Map<string, string>): string | undefined {
+  let unknown = false;
+  const evaluated = value.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, (whole, name: string) => {
+    const lower = name.toLowerCase();
+    const own = [...properties].find(([key]) => key.toLowerCase() === lower)?.[1];
+    const known = reserved.get(lower) ?? (own !== undefined && !own.includes('$(') ? own : undefined);
+    if (known === undefined) unknown = true;
+    return known ?? whole;
+  });
+  return unknown || evaluated.includes('$(') ? undefined : evaluated;
 }
 
 function isText(value: string | undefined): value is string {

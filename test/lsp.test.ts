@@ -1,0 +1,445 @@
+// The language server as an editor sees it: the built dist/server.js over stdio, driven through a
+// real LSP connection, on a temporary copy of test/fixtures/lsp/. `npm test` builds first.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import picomatch from 'picomatch';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionRequest,
+  CodeLensRefreshRequest,
+  CodeLensRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  ExitNotification,
+  FileChangeType,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShowMessageRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocumentEdit,
+  WorkDoneProgressCreateRequest,
+  type CodeAction,
+  type Diagnostic,
+  type InitializeResult,
+  type MarkupContent,
+  type ProtocolConnection,
+  type Registration,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+
+const repoRoot = path.join(__dirname, '..', '..');
+const serverScript = path.join(repoRoot, 'dist', 'server.js');
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
+const signingCertificate = path.join(repoRoot, 'test', 'fixtures', 'certificates', 'contoso-patch-signing.cer');
+
+/** Long enough for a slow CI machine, short enough that a missing publish fails with a message instead of hanging. */
+const WAIT_MS = 10_000;
+
+const uriOf = (filePath: string): string => pathToFileURL(filePath).href;
+const codesOf = (diagnostics: Diagnostic[]): string[] => diagnostics.map((diagnostic) => String(diagnostic.code)).sort();
+const byCode = (diagnostics: Diagnostic[], code: string): Diagnostic | undefined => diagnostics.find((diagnostic) => diagnostic.code === code);
+
+function lineOf(text: string, needle: string): number {
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `test text has no ${needle}`);
+  return text.slice(0, offset).split('\n').length - 1;
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string, describeState: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${WAIT_MS} ms: ${what}.\n${describeState()}`)), WAIT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** An editor's side of the connection: answers the server's requests and records what it publishes. */
+class EditorClient {
+  readonly connection: ProtocolConnection;
+  readonly registrations: Registration[] = [];
+  readonly shownMessages: string[] = [];
+  /** What workspace/configuration answers for the `wixUac` section. */
+  settings: unknown = {};
+  lensRefreshes = 0;
+  private readonly latest = new Map<string, Diagnostic[]>();
+  private readonly waiters = new Set<(uri: string, diagnostics: Diagnostic[]) => void>();
+  private readonly log: string[] = [];
+  private readonly exited: Promise<number | null>;
+
+  constructor(private readonly child: ChildProcess) {
+    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stderr!.on('data', (chunk: Buffer) => this.log.push(`stderr: ${chunk.toString()}`));
+    const { connection } = this;
+    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+      this.latest.set(uri, diagnostics);
+      for (const waiter of [...this.waiters]) waiter(uri, diagnostics);
+    });
+    connection.onNotification(LogMessageNotification.type, ({ message }) => {
+      this.log.push(message);
+    });
+    connection.onRequest(RegistrationRequest.type, ({ registrations }) => void this.registrations.push(...registrations));
+    connection.onRequest(ConfigurationRequest.type, ({ items }) => items.map((item) => (item.section === 'wixUac' ? this.settings : null)));
+    connection.onRequest(ShowMessageRequest.type, ({ message }) => {
+      this.shownMessages.push(message);
+      return null;
+    });
+    connection.onRequest(CodeLensRefreshRequest.type, () => void this.lensRefreshes++);
+    connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.listen();
+  }
+
+  static start(): EditorClient {
+    assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: run "npm run build" first`);
+    return new EditorClient(spawn(process.execPath, [serverScript, '--stdio'], { stdio: 'pipe' }));
+  }
+
+  diagnosticsOf(uri: string): Diagnostic[] {
+    return this.latest.get(uri) ?? [];
+  }
+
+  /** Resolves with the first diagnostics published for `uri` from now on that satisfy `accept`. */
+  nextDiagnostics(uri: string, what: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    let waiter!: (published: string, diagnostics: Diagnostic[]) => void;
+    const published = new Promise<Diagnostic[]>((resolve) => {
+      waiter = (publishedUri, diagnostics) => {
+        if (publishedUri === uri && accept(diagnostics)) resolve(diagnostics);
+      };
+      this.waiters.add(waiter);
+    });
+    return withTimeout(published, `waiting for diagnostics of ${path.basename(uri)}: ${what}`, () => this.state(uri)).finally(() => this.waiters.delete(waiter));
+  }
+
+  request<R>(type: { method: string }, params: unknown): Promise<R> {
+    return withTimeout(this.connection.sendRequest(type.method, params) as Promise<R>, `no answer to ${type.method}`, () => this.state());
+  }
+
+  async stop(): Promise<number | null> {
+    await this.request(ShutdownRequest.type, undefined);
+    void this.connection.sendNotification(ExitNotification.type);
+    return withTimeout(this.exited, 'the server did not exit after shutdown/exit', () => this.state());
+  }
+
+  kill(): void {
+    this.connection.dispose();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+
+  private state(uri?: string): string {
+    const last = uri ? `Last diagnostics of ${path.basename(uri)}: ${JSON.stringify(codesOf(this.diagnosticsOf(uri)))}\n` : '';
+    return `${last}Server log:\n${this.log.join('\n') || '(empty)'}`;
+  }
+}
+
+/** A buffer open in the editor, kept in step with the server like an editor does. */
+class OpenDocument {
+  private document: TextDocument;
+
+  constructor(private readonly client: EditorClient, readonly uri: string, text: string) {
+    this.document = TextDocument.create(uri, 'xml', 1, text);
+    void client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'xml', version: 1, text } });
+  }
+
+  get text(): string {
+    return this.document.getText();
+  }
+
+  get version(): number {
+    return this.document.version;
+  }
+
+  /** Replaces the whole text, as a client without incremental sync would. */
+  replaceText(text: string): void {
+    this.document = TextDocument.create(this.uri, 'xml', this.version + 1, text);
+    void this.client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: this.uri, version: this.version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  /** Applies LSP text edits (all relative to the current text) and sends them as incremental changes, last first. */
+  applyEdits(edits: TextEdit[]): void {
+    const ordered = [...edits].sort((a, b) => this.document.offsetAt(b.range.start) - this.document.offsetAt(a.range.start));
+    const text = TextDocument.applyEdits(this.document, edits);
+    this.document = TextDocument.create(this.uri, 'xml', this.version + 1, text);
+    void this.client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: this.uri, version: this.version },
+      contentChanges: ordered.map((edit) => ({ range: edit.range, text: edit.newText })),
+    });
+  }
+
+  close(): void {
+    void this.client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: this.uri } });
+  }
+}
+
+describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () => {
+  let workspace: string;
+  let client: EditorClient;
+  let productPath: string;
+  let includePath: string;
+  let product: OpenDocument;
+  let include: OpenDocument;
+  let initializeResult: InitializeResult;
+
+  // On disk the product has no MSIDISABLELUAPATCHING; the editor buffer adds it without saving.
+  const diskProduct = (): string => fs.readFileSync(path.join(fixtures, 'Product.wxs'), 'utf8').replace(/^.*MSIDISABLELUAPATCHING.*\r?\n/m, '');
+  const bufferProduct = (): string => fs.readFileSync(path.join(fixtures, 'Product.wxs'), 'utf8');
+
+  before(async () => {
+    workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wix-uac-lsp-')));
+    fs.cpSync(fixtures, workspace, { recursive: true });
+    productPath = path.join(workspace, 'Product.wxs');
+    includePath = path.join(workspace, 'Certificates.wxi');
+    fs.writeFileSync(productPath, diskProduct());
+    client = EditorClient.start();
+    initializeResult = await client.request<InitializeResult>(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: uriOf(workspace),
+      workspaceFolders: [{ uri: uriOf(workspace), name: 'fixture' }],
+      capabilities: {
+        textDocument: {
+          synchronization: { didSave: true },
+          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          codeLens: {},
+        },
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceEdit: { documentChanges: true },
+          codeLens: { refreshSupport: true },
+        },
+      },
+    });
+  });
+
+  after(() => {
+    client?.kill();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('announces quick fixes, code lenses, hovers and the analyze command', () => {
+    const { capabilities } = initializeResult;
+    assert.ok(capabilities.hoverProvider);
+    assert.ok(capabilities.codeLensProvider);
+    assert.deepEqual(typeof capabilities.codeActionProvider === 'object' && capabilities.codeActionProvider.codeActionKinds, ['quickfix']);
+    assert.deepEqual(capabilities.executeCommandProvider?.commands, ['wix-uac.analyzeWorkspace']);
+  });
+
+  it('analyses the workspace folder on start, before any file is opened', async () => {
+    const published = client.nextDiagnostics(uriOf(productPath), 'missing-patch-certificate from the file on disk', (diagnostics) =>
+      codesOf(diagnostics).includes('missing-patch-certificate'),
+    );
+    void client.connection.sendNotification(InitializedNotification.type, {});
+    const diagnostics = await published;
+    assert.deepEqual(codesOf(diagnostics), ['missing-patch-certificate']);
+  });
+
+  it('watches WiX sources, projects, certificates and wix-uac.json on disk', () => {
+    const watched = client.registrations.find((registration) => registration.method === DidChangeWatchedFilesNotification.method);
+    assert.ok(watched, `no watched-files registration among ${JSON.stringify(client.registrations.map((registration) => registration.method))}`);
+    const globs = (watched.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((watcher) => watcher.globPattern);
+    const isWatched = picomatch(globs);
+    for (const file of ['Product.wxs', 'sub/Common.wxi', 'Installer.wixproj', 'certs/signing.cer', 'signing.pem', 'signing.crt', 'signing.der', 'wix-uac.json']) {
+      assert.ok(isWatched(file), `${file} is not watched by ${globs.join(', ')}`);
+    }
+    assert.ok(!isWatched('README.md'));
+  });
+
+  it('reports the unsaved text of an open buffer, not the file on disk', async () => {
+    const published = client.nextDiagnostics(uriOf(productPath), 'lua-patching-disabled from the buffer', (diagnostics) =>
+      codesOf(diagnostics).includes('lua-patching-disabled'),
+    );
+    product = new OpenDocument(client, uriOf(productPath), bufferProduct());
+    const diagnostics = await published;
+
+    assert.deepEqual(codesOf(diagnostics), ['lua-patching-disabled', 'missing-patch-certificate']);
+    for (const diagnostic of diagnostics) {
+      assert.equal(diagnostic.source, 'wix-uac');
+      assert.equal(diagnostic.severity, DiagnosticSeverity.Warning);
+      assert.match(diagnostic.codeDescription?.href ?? '', new RegExp(`^https://.*/docs/rules/${diagnostic.code}\\.md$`));
+    }
+    assert.equal(byCode(diagnostics, 'missing-patch-certificate')!.range.start.line, lineOf(product.text, '<Package'));
+    assert.equal(byCode(diagnostics, 'lua-patching-disabled')!.range.start.line, lineOf(product.text, 'MSIDISABLELUAPATCHING'));
+  });
+
+  it('explains MSIDISABLELUAPATCHING on hover, in markdown', async () => {
+    const offset = product.text.indexOf('MSIDISABLELUAPATCHING') + 3;
+    const position = TextDocument.create(product.uri, 'xml', 1, product.text).positionAt(offset);
+    const hover = await client.request<{ contents: MarkupContent } | null>(HoverRequest.type, { textDocument: { uri: product.uri }, position });
+    assert.ok(hover, 'no hover on MSIDISABLELUAPATCHING');
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.ok(hover.contents.value.trim().length > 0);
+  });
+
+  it('shows a code lens on the Package element', async () => {
+    const lenses = await client.request<Array<{ range: { start: { line: number } }; command?: { title: string } }>>(CodeLensRequest.type, {
+      textDocument: { uri: product.uri },
+    });
+    const packageLine = lineOf(product.text, '<Package');
+    const lens = lenses.find((candidate) => candidate.range.start.line === packageLine);
+    assert.ok(lens, `no lens on line ${packageLine}: ${JSON.stringify(lenses)}`);
+    assert.ok(lens.command && lens.command.title.trim().length > 0, 'the lens has no title');
+  });
+
+  it('moves diagnostics with the text and publishes only the latest of a burst of edits', async () => {
+    const before = product.text;
+    const packageLine = lineOf(before, '<Package');
+    const edits = 5;
+    const settled = client.nextDiagnostics(product.uri, `missing-patch-certificate moved down ${edits} lines`, (diagnostics) =>
+      byCode(diagnostics, 'missing-patch-certificate')?.range.start.line === packageLine + edits,
+    );
+    for (let count = 1; count <= edits; count++) {
+      product.replaceText(before.replace('<Wix', `${'<!-- edit -->\n'.repeat(count)}<Wix`));
+    }
+    await settled;
+    // Nothing computed from an older text may arrive after the newest.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(byCode(client.diagnosticsOf(product.uri), 'missing-patch-certificate')?.range.start.line, packageLine + edits);
+  });
+
+  it('applies per-rule severities from the wixUac settings and reports settings it cannot use', async () => {
+    client.settings = { rules: { 'missing-patch-certificate': 'error', 'no-such-rule': 'off', 'lua-patching-disabled': 'loud' } };
+    const published = client.nextDiagnostics(product.uri, 'missing-patch-certificate as an error', (diagnostics) =>
+      byCode(diagnostics, 'missing-patch-certificate')?.severity === DiagnosticSeverity.Error,
+    );
+    void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const diagnostics = await published;
+    assert.equal(byCode(diagnostics, 'lua-patching-disabled')?.severity, DiagnosticSeverity.Warning, 'an invalid severity must leave the default');
+    const warning = client.shownMessages.join('\n');
+    assert.match(warning, /no-such-rule/);
+    assert.match(warning, /loud/);
+
+    client.settings = { rules: { 'missing-patch-certificate': 'off' } };
+    const turnedOff = client.nextDiagnostics(product.uri, 'missing-patch-certificate turned off', (next) => !codesOf(next).includes('missing-patch-certificate'));
+    void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    assert.deepEqual(codesOf(await turnedOff), ['lua-patching-disabled']);
+
+    client.settings = {};
+    const restored = client.nextDiagnostics(product.uri, 'default severities again', (next) => byCode(next, 'missing-patch-certificate')?.severity === DiagnosticSeverity.Warning);
+    void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await restored;
+  });
+
+  it('offers a preferred quick fix that removes MSIDISABLELUAPATCHING', async () => {
+    const diagnostic = byCode(client.diagnosticsOf(product.uri), 'lua-patching-disabled');
+    assert.ok(diagnostic, 'lua-patching-disabled is not reported');
+    const actions = await client.request<CodeAction[]>(CodeActionRequest.type, {
+      textDocument: { uri: product.uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    });
+    const fix = actions.find((action) => action.isPreferred);
+    assert.ok(fix, `no preferred quick fix among ${JSON.stringify(actions.map((action) => action.title))}`);
+    assert.equal(fix.kind, 'quickfix');
+    assert.deepEqual(fix.diagnostics, [diagnostic]);
+
+    const documentChanges = fix.edit?.documentChanges ?? [];
+    assert.ok(documentChanges.length > 0 && documentChanges.every((change) => TextDocumentEdit.is(change)), 'the fix carries no versioned text edits');
+    const [change] = documentChanges as TextDocumentEdit[];
+    const edits = change.edits.map((edit) => {
+      assert.ok('newText' in edit, 'the fix is a snippet edit, which not every client can apply');
+      return { range: edit.range, newText: edit.newText };
+    });
+    assert.deepEqual(change.textDocument, { uri: product.uri, version: product.version }, 'the edit must be tied to the version it was computed for');
+
+    const before = product.text;
+    const fixed = client.nextDiagnostics(product.uri, 'lua-patching-disabled gone after the fix', (next) => !codesOf(next).includes('lua-patching-disabled'));
+    product.applyEdits(edits);
+    assert.deepEqual(codesOf(await fixed), ['missing-patch-certificate']);
+    const nonBlankLines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    assert.deepEqual(nonBlankLines(product.text), nonBlankLines(before).filter((line) => !line.includes('MSIDISABLELUAPATCHING')));
+  });
+
+  it('re-publishes the product when an include it uses is edited', async () => {
+    const lensRefreshes = client.lensRefreshes;
+    include = new OpenDocument(client, uriOf(includePath), fs.readFileSync(includePath, 'utf8'));
+    const productUpdated = client.nextDiagnostics(product.uri, 'missing-patch-certificate gone once the include lists a certificate', (next) =>
+      !codesOf(next).includes('missing-patch-certificate'),
+    );
+    const includeUpdated = client.nextDiagnostics(include.uri, 'missing-certificate-file for a certificate not on disk yet', (next) =>
+      codesOf(next).includes('missing-certificate-file'),
+    );
+    include.replaceText(
+      include.text.replace(
+        '</Include>',
+        '  <PatchCertificates>\n    <DigitalCertificate Id="ContosoPatchSigning" SourceFile="$(sys.SOURCEFILEDIR)contoso-patch-signing.cer" />\n  </PatchCertificates>\n</Include>',
+      ),
+    );
+    await Promise.all([productUpdated, includeUpdated]);
+    assert.ok(client.lensRefreshes > lensRefreshes, 'the client was not asked to refresh code lenses of the files that changed status');
+  });
+
+  it('picks up a certificate added on disk when the editor reports the file event', async () => {
+    const certificatePath = path.join(workspace, 'contoso-patch-signing.cer');
+    const resolved = client.nextDiagnostics(include.uri, 'missing-certificate-file gone once the file exists', (next) => !codesOf(next).includes('missing-certificate-file'));
+    fs.copyFileSync(signingCertificate, certificatePath);
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(certificatePath), type: FileChangeType.Created }] });
+    await resolved;
+
+    const position = TextDocument.create(include.uri, 'xml', 1, include.text).positionAt(include.text.indexOf('DigitalCertificate') + 2);
+    const hover = await client.request<{ contents: MarkupContent } | null>(HoverRequest.type, { textDocument: { uri: include.uri }, position });
+    assert.match(hover?.contents.value ?? '', /Contoso Patch Signing/, 'the hover should describe the certificate now on disk');
+  });
+
+  it('keeps serving after text that is not well-formed XML', async () => {
+    const good = product.text;
+    product.replaceText('<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Package Name="x" <<< \u0000 ]]>');
+    const hover = await client.request<unknown>(HoverRequest.type, { textDocument: { uri: product.uri }, position: { line: 0, character: 3 } });
+    assert.ok(hover === null || typeof hover === 'object');
+
+    product.replaceText(good.replace('<Package', '<!-- repaired -->\n  <Package'));
+    const lenses = await client.request<Array<{ range: { start: { line: number } } }>>(CodeLensRequest.type, { textDocument: { uri: product.uri } });
+    const packageLine = lineOf(product.text, '<Package');
+    assert.ok(
+      lenses.some((lens) => lens.range.start.line === packageLine),
+      `the repaired text is not analysed: no lens on line ${packageLine} in ${JSON.stringify(lenses)}`,
+    );
+  });
+
+  it('re-analyses everything on wix-uac.analyzeWorkspace and returns what it found', async () => {
+    const republished = client.nextDiagnostics(product.uri, 'republished by the command', () => true);
+    const summary = await client.request<{ files: number; findings: number }>(ExecuteCommandRequest.type, { command: 'wix-uac.analyzeWorkspace', arguments: [] });
+    await republished;
+    const shown = [product.uri, include.uri].flatMap((uri) => client.diagnosticsOf(uri).filter((diagnostic) => diagnostic.code !== undefined));
+    assert.equal(summary.findings, shown.length);
+    assert.ok(summary.files >= 2, `only ${summary.files} files analysed`);
+  });
+
+  it('falls back to the file on disk when an unsaved buffer is closed', async () => {
+    const diskPackageLine = lineOf(diskProduct(), '<Package');
+    assert.notEqual(lineOf(product.text, '<Package'), diskPackageLine);
+    const published = client.nextDiagnostics(uriOf(productPath), 'the Package line of the file on disk', (next) =>
+      byCode(next, 'missing-patch-certificate')?.range.start.line === diskPackageLine,
+    );
+    include.close();
+    product.close();
+    await published;
+  });
+
+  it('ends cleanly on shutdown and exit', async () => {
+    assert.equal(await client.stop(), 0);
+  });
+});
