@@ -570,7 +570,7 @@ async function main() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((error) => {
-    console.error(`bench-parsers: ${error instanceof Error ? error.stack : error}`);
+    console.error(`bench-parsers: ${error instanceof Error ? error.message : error}`);
     process.exit(1);
   });
 }

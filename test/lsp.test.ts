@@ -439,6 +439,30 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     await published;
   });
 
+  it('analyses a reopened file afresh, although its version number starts over', async () => {
+    const withProperty = new OpenDocument(client, uriOf(productPath), bufferProduct());
+    await client.nextDiagnostics(withProperty.uri, 'lua-patching-disabled from the reopened buffer', (next) => codesOf(next).includes('lua-patching-disabled'));
+    const fresh = client.nextDiagnostics(withProperty.uri, 'lua-patching-disabled gone from the text opened next', (next) => !codesOf(next).includes('lua-patching-disabled'));
+    // Closed and opened again at version 1 with other text before the server gets to analyse.
+    withProperty.close();
+    product = new OpenDocument(client, uriOf(productPath), diskProduct());
+    await fresh;
+  });
+
+  it('shows problems of a broken wix-uac.json and clears them when the file is deleted', async () => {
+    const configPath = path.join(workspace, 'wix-uac.json');
+    const reported = client.nextDiagnostics(uriOf(configPath), 'a problem reported in wix-uac.json', (next) => next.length > 0);
+    fs.writeFileSync(configPath, '{ "rules": { "lua-patching-disabled": ');
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(configPath), type: FileChangeType.Created }] });
+    const [problem] = await reported;
+    assert.equal(problem.source, 'wix-uac');
+
+    const cleared = client.nextDiagnostics(uriOf(configPath), 'no problems once the file is gone', (next) => next.length === 0);
+    fs.rmSync(configPath);
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(configPath), type: FileChangeType.Deleted }] });
+    await cleared;
+  });
+
   it('ends cleanly on shutdown and exit', async () => {
     assert.equal(await client.stop(), 0);
   });

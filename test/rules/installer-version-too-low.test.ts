@@ -86,6 +86,10 @@ ruleTester('installer-version-too-low', {
       },
     },
     {
+      name: 'certificates only in an <?if?> branch the defined variables rule out',
+      files: { 'Product.wxs': v3Product(`<?define SignPatches = "no" ?>\n<?if $(var.SignPatches) = "yes" ?>\n${PATCH_CERTIFICATES}\n<?endif?>`, 'InstallerVersion="200" Compressed="yes" InstallScope="perMachine"') },
+    },
+    {
       name: 'a v4 package for x64 from an SDK-style project, with the v4 default',
       files: { 'Installer.wixproj': sdkProject('    <Platform>x64</Platform>'), 'Package.wxs': v4Package(PATCH_CERTIFICATES) },
     },
@@ -147,6 +151,11 @@ ruleTester('installer-version-too-low', {
         'Servicing.wxs': fragment(V3, '<ComponentGroup Id="Servicing" />\n<PatchCertificates>\n  <DigitalCertificate Id="ContosoPatchSigning" SourceFile="contoso.cer" />\n</PatchCertificates>'),
       },
       findings: [{ file: 'Product.wxs', line: 3 }],
+    },
+    {
+      name: 'certificates inside an <?ifdef?> that cannot be decided count',
+      files: { 'Product.wxs': v3Product(`<?ifdef SignPatches ?>\n${PATCH_CERTIFICATES}\n<?endif?>`, 'InstallerVersion="200" Compressed="yes" InstallScope="perMachine"') },
+      findings: [{ line: 3 }],
     },
     {
       name: 'a per-user product with certificates is still checked',

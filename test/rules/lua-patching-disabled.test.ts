@@ -15,6 +15,14 @@ ruleTester('lua-patching-disabled', {
       name: 'a branch of <?if?> the defined variables rule out',
       files: { 'Product.wxs': v4Package(`<?define Flavor = "Release" ?>\n<?if $(var.Flavor) = "Debug" ?>\n${property('1')}\n<?endif?>`) },
     },
+    { name: 'a Secure property declared without a value', files: { 'Product.wxs': v4Package('<Property Id="MSIDISABLELUAPATCHING" Secure="yes" />') } },
+    { name: 'the property only read in a launch condition', files: { 'Product.wxs': v3Product('<Condition Message="UAC patching is disabled.">NOT MSIDISABLELUAPATCHING</Condition>') } },
+    {
+      name: 'a bundle Variable of that name (never passed to the package)',
+      files: {
+        'Bundle.wxs': `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Bundle Name="Suite" Version="1.0.0" Manufacturer="M" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6D">\n    <Variable Name="MSIDISABLELUAPATCHING" Value="1" />\n    <Chain>\n      <MsiPackage SourceFile="Tools.msi" />\n    </Chain>\n  </Bundle>\n</Wix>\n`,
+      },
+    },
   ],
   invalid: [
     {
@@ -89,6 +97,32 @@ ruleTester('lua-patching-disabled', {
       name: 'a value from an undefined variable is information',
       files: { 'Product.wxs': v4Package(property('$(var.NoLua)')) },
       findings: [{ line: 3, severity: 'information', message: /\$\(var\.NoLua\)/ }],
+    },
+    {
+      name: 'inside an <?if?> the defined variables decide true: no condition in the message',
+      files: { 'Product.wxs': v4Package(`<?define Flavor = "Locked" ?>\n<?if $(var.Flavor) ~= "locked" ?>\n${property('1')}\n<?endif?>`) },
+      findings: [{ line: 5, message: /sets MSIDISABLELUAPATCHING to 1: Windows Installer/ }],
+    },
+    {
+      name: 'a type-51 custom action scheduled in both sequences, removed everywhere (CRLF, tabs)',
+      files: {
+        'Product.wxs': '<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">\r\n\t<Product Id="*" Name="A" Language="1033" Version="1.0.0.0" Manufacturer="M" UpgradeCode="{9A8B7C6D-5E4F-4A3B-2C1D-0E9F8A7B6C5D}">\r\n\t\t<Package InstallerVersion="500" InstallScope="perMachine" />\r\n\t\t<CustomAction Id="NoLua" Property="MSIDISABLELUAPATCHING" Value="1" />\r\n\t\t<InstallUISequence>\r\n\t\t\t<Custom Action="NoLua" After="CostFinalize" />\r\n\t\t</InstallUISequence>\r\n\t\t<InstallExecuteSequence>\r\n\t\t\t<Custom Action="NoLua" After="CostFinalize">NOT Installed</Custom>\r\n\t\t</InstallExecuteSequence>\r\n\t</Product>\r\n</Wix>\r\n',
+      },
+      findings: [{ line: 4, message: /Custom action "NoLua" \(type 51\)/ }],
+      fix: {
+        title: /Remove custom action NoLua and its scheduling/,
+        files: {
+          'Product.wxs': '<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">\r\n\t<Product Id="*" Name="A" Language="1033" Version="1.0.0.0" Manufacturer="M" UpgradeCode="{9A8B7C6D-5E4F-4A3B-2C1D-0E9F8A7B6C5D}">\r\n\t\t<Package InstallerVersion="500" InstallScope="perMachine" />\r\n\t\t<InstallUISequence>\r\n\t\t</InstallUISequence>\r\n\t\t<InstallExecuteSequence>\r\n\t\t</InstallExecuteSequence>\r\n\t</Product>\r\n</Wix>\r\n',
+        },
+      },
+    },
+    {
+      name: 'a UTF-16 source with a Property in a fragment linked through ComponentGroupRef (WiX v3)',
+      files: {
+        'Product.wxs': v3Product('<Feature Id="Main" Level="1">\n  <ComponentGroupRef Id="Core" />\n</Feature>'),
+        'Core.wxs': Buffer.from(`\uFEFF<?xml version="1.0" encoding="utf-16"?>\r\n<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">\r\n  <Fragment>\r\n    <ComponentGroup Id="Core" />\r\n    ${property('1')}\r\n  </Fragment>\r\n</Wix>\r\n`, 'utf16le'),
+      },
+      findings: [{ file: 'Core.wxs', line: 5 }],
     },
     {
       name: 'inside an <?ifdef?> that cannot be decided, with the condition named',

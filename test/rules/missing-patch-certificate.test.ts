@@ -61,6 +61,14 @@ ruleTester('missing-patch-certificate', {
       files: { 'Product.wxs': Buffer.from('\ufeff' + v3Product(PATCH_CERTIFICATES).replace(/\n/g, '\r\n'), 'utf16le') },
     },
     {
+      name: 'a v4 Scope given only at build time (it may be perUser)',
+      files: { 'Product.wxs': v4Package('<MediaTemplate />', 'Name="Contoso Tools" Manufacturer="Contoso Ltd" Version="1.0.0" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C" Scope="$(var.InstallScope)"') },
+    },
+    {
+      name: 'a v3 InstallScope given only at build time',
+      files: { 'Product.wxs': v3Product('<MediaTemplate />', 'InstallerVersion="500" Compressed="yes" InstallScope="$(var.InstallScope)"') },
+    },
+    {
       name: 'a finding suppressed with wix-uac-disable-next-line',
       files: { 'Product.wxs': `<Wix xmlns="${V4}">\n  <!-- wix-uac-disable-next-line missing-patch-certificate -->\n  <Package Name="A" Version="1.0.0" Manufacturer="M" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C">\n  </Package>\n</Wix>\n` },
     },
@@ -114,6 +122,15 @@ ruleTester('missing-patch-certificate', {
       },
     },
     {
+      name: 'a subject with accented letters gives a readable Id',
+      files: { 'Product.wxs': v4Package('<MediaTemplate />'), 'fabrikam-release.cer': fixture('certificates/fabrikam-release.cer') },
+      findings: [{ line: 2 }],
+      fix: {
+        title: /^Add patch certificate CN=Fabrikam Ingeniería S\.L\. \(fabrikam-release\.cer\)$/,
+        files: { 'Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="FabrikamIngenieriaSL" SourceFile="fabrikam-release.cer" />\n</PatchCertificates>\n<MediaTemplate />') },
+      },
+    },
+    {
       name: 'a v3 product made per-machine by Property ALLUSERS=1',
       files: { 'Product.wxs': v3Product('<Property Id="ALLUSERS" Value="1" />', 'InstallerVersion="500" Compressed="yes"') },
       findings: [{ line: 2, message: /\(the ALLUSERS property is 1\)/ }],
@@ -125,6 +142,14 @@ ruleTester('missing-patch-certificate', {
         'Properties.wxs': fragment(V3, '<Property Id="ALLUSERS" Value="1" />'),
       },
       findings: [{ line: 2, message: /the ALLUSERS property is 1/ }],
+    },
+    {
+      name: 'a v4 Scope from a <?define?> in an included .wxi',
+      files: {
+        'Product.wxs': `<Wix xmlns="${V4}">\n  <?include Config.wxi ?>\n  <Package Name="Contoso Tools" Manufacturer="Contoso Ltd" Version="1.0.0" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C" Scope="$(var.InstallScope)">\n    <MediaTemplate />\n  </Package>\n</Wix>\n`,
+        'Config.wxi': '<Include>\n  <?define InstallScope = "perMachine" ?>\n</Include>\n',
+      },
+      findings: [{ line: 3, message: /\(Package\/@Scope is perMachine\)/ }],
     },
     {
       name: 'a v4 perMachineOrUser package (per-machine by default)',
@@ -210,11 +235,12 @@ ruleTester('missing-patch-certificate', {
 });
 
 describe('missing-patch-certificate quick fixes', () => {
-  it('offers one fix per readable certificate in the workspace, currently valid ones first, and never a file that is not a certificate', () => {
+  it('offers one fix per DER certificate in the workspace, currently valid ones first; never a PEM file (WiX embeds the bytes as they are) nor a file that is not a certificate', () => {
     const workspace = new TestWorkspace({
       'Product.wxs': v4Package('<MediaTemplate />'),
       'certs/a-expired.cer': fixture('certificates/expired-2020.cer'),
       'certs/fabrikam-release.cer': fixture('certificates/fabrikam-release.cer'),
+      'certs/contoso-patch-signing.cer': CONTOSO,
       'certs/contoso-patch-signing.pem': fixture('certificates/contoso-patch-signing.pem'),
       'certs/not-a-certificate.cer': fixture('certificates/not-a-certificate.cer'),
     });
@@ -222,7 +248,7 @@ describe('missing-patch-certificate quick fixes', () => {
     assert.deepEqual(
       finding.fixes.map((fix) => [fix.title, fix.isPreferred === true]),
       [
-        ['Add patch certificate CN=Contoso Patch Signing (certs\\contoso-patch-signing.pem)', true],
+        ['Add patch certificate CN=Contoso Patch Signing (certs\\contoso-patch-signing.cer)', true],
         ['Add patch certificate CN=Fabrikam Ingeniería S.L. (certs\\fabrikam-release.cer)', false],
         ['Add patch certificate CN=Contoso Expired Signing (certs\\a-expired.cer)', false],
         ['Suppress missing-patch-certificate for this line', false],

@@ -3,6 +3,7 @@
 import { validityState, type CertificateReadResult } from './certificates';
 import { describeCertificate } from './rules/certificate-fixes';
 import { DISABLE_PROPERTY } from './rules/lua-patching-disabled';
+import { disablingPolicy } from './rules/lua-patching-policy-disabled';
 import { MINIMUM_INSTALLER_VERSION } from './rules/installer-version-too-low';
 import { where } from './rules/rule';
 import type { Lens } from './types';
@@ -37,10 +38,10 @@ export function productStatus(product: ProductModel, readCertificate: ReadCertif
   if (!product.scope.perMachine) return `does not apply — per-user product (${product.scope.reason})`;
   const disabling = product.properties.find((p) => p.name === DISABLE_PROPERTY && p.value.value.trim() === '1');
   if (disabling) return `disabled by ${DISABLE_PROPERTY}=1 (${disabling.authoring} at ${where(disabling.element)})`;
-  const policy = product.registryWrites.find((write) => write.name?.toLowerCase() === 'disableluapatching' && /policies\\microsoft\\windows\\installer$/i.test(write.key) && Number((write.value ?? '').replace(/^#/, '')) !== 0);
+  const policy = product.registryWrites.find((write) => disablingPolicy(write, product)?.unresolved.length === 0);
   if (policy) return `disabled machine-wide by the DisableLUAPatching policy this package writes (${where(policy.element)})`;
   if (product.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
-  if (product.installerVersion.value < MINIMUM_INSTALLER_VERSION) return `not ready — InstallerVersion ${product.installerVersion.value} is below ${MINIMUM_INSTALLER_VERSION}`;
+  if (!product.installerVersion.unresolved && product.installerVersion.value < MINIMUM_INSTALLER_VERSION) return `not ready — InstallerVersion ${product.installerVersion.value} is below ${MINIMUM_INSTALLER_VERSION}`;
   const signers: string[] = [];
   for (const entry of product.patchCertificates) {
     if (!entry.resolvedPath) continue;

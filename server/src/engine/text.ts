@@ -11,7 +11,8 @@ export interface DecodedText {
 
 /**
  * Decodes an XML source the way an XML processor would: BOM first, then the byte pattern of
- * `<?xml` in UTF-16 without BOM, then the `encoding` of the XML declaration, else UTF-8.
+ * UTF-16 without BOM (ASCII markup with a zero byte beside each character), then the `encoding`
+ * of the XML declaration, else UTF-8.
  */
 export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -23,14 +24,16 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return decodeWith('utf-16be', bytes.subarray(2), 'utf-16be');
   }
-  if (bytes.length >= 4 && bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] === 0x3f && bytes[3] === 0) {
+  if (bytes.length >= 4 && bytes[0] !== 0 && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) {
     return decodeWith('utf-16le', bytes, 'utf-16le');
   }
-  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] === 0x3f) {
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] !== 0 && bytes[2] === 0 && bytes[3] !== 0) {
     return decodeWith('utf-16be', bytes, 'utf-16be');
   }
   const declared = declaredEncoding(bytes);
-  if (declared && !/^utf-?8$/i.test(declared)) {
+  // The bytes are 8-bit here, so a declared UTF-16 (a file converted without fixing its
+  // declaration) cannot be right; reading it as UTF-8 shows what the editor shows.
+  if (declared && !/^(utf-?8|utf-?16.*|ucs-?2|utf-?32.*)$/i.test(declared)) {
     try {
       return decodeWith(declared, bytes, declared.toLowerCase());
     } catch {
@@ -47,16 +50,23 @@ function declaredEncoding(bytes: Uint8Array): string | undefined {
 }
 
 function decodeWith(label: string, bytes: Uint8Array, encoding: SourceEncoding): DecodedText {
-  const text = new TextDecoder(label).decode(bytes);
-  const warning = text.includes('\uFFFD') && !hasLiteralReplacementChar(bytes, label)
-    ? `The file is not valid ${label.toUpperCase()}; undecodable bytes were replaced.`
-    : undefined;
-  return warning ? { text, encoding, warning } : { text, encoding };
+  const decoder = new TextDecoder(label, { fatal: true });
+  const fix = decoder.encoding === 'windows-1252' ? fixWindows1252 : (text: string) => text;
+  try {
+    // Strict first: a U+FFFD written in the file on purpose is not a decoding error.
+    return { text: fix(decoder.decode(bytes)), encoding };
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const text = fix(new TextDecoder(label).decode(bytes));
+    return { text, encoding, warning: `The file is not valid ${label.toUpperCase()}; undecodable bytes were replaced.` };
+  }
 }
 
-function hasLiteralReplacementChar(bytes: Uint8Array, label: string): boolean {
-  // U+FFFD written on purpose in UTF-8 is EF BF BD; only then is a replacement character not an error.
-  return label === 'utf-8' && Buffer.from(bytes).includes(Buffer.from([0xef, 0xbf, 0xbd]));
+// Bytes 80–9F of Windows-1252 (€, ‘ ’ “ ” – — …); Node 20's decoder reads them as Latin-1 controls.
+const WINDOWS_1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+function fixWindows1252(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_80_9F[c.charCodeAt(0) - 0x80]);
 }
 
 /** Maps offsets of one text to LSP positions and back. Built lazily; O(log lines) per lookup. */

@@ -103,7 +103,7 @@ class WixUacServer {
     documents.onDidChangeContent(({ document }) => {
       const filePath = uriToPath(document.uri);
       if (!filePath) return;
-      void 0;
+      this.overlay.setBuffer(filePath, document.getText(), ++this.bufferGeneration);
       this.openUris.set(pathKey(filePath), document.uri);
       this.scheduleAnalysis();
     });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { validityState, type CertificateInfo } from '../certificates';
 import { authoredRelativePath } from '../paths';
 import type { Fix } from '../types';
-import { insertFirstChild, setAttribute } from '../wix/edits';
+import { insertAfter, insertFirstChild, setAttribute } from '../wix/edits';
 import type { ProductModel } from '../wix/model';
 import type { WixElement } from '../wix/preprocessor';
 import type { RuleContext } from './rule';
@@ -61,7 +61,7 @@ export function addPatchCertificatesFixes(product: ProductModel, context: RuleCo
   const build = (title: string, id: string, sourceFile: string, isPreferred: boolean): Fix => ({
     title,
     isPreferred,
-    edits: [insertFirstChild(element, ['<PatchCertificates>', `  <DigitalCertificate Id="${id}" SourceFile="${sourceFile}" />`, '</PatchCertificates>'])],
+    edits: [insertPatchCertificates(product, ['<PatchCertificates>', `  <DigitalCertificate Id="${id}" SourceFile="${sourceFile}" />`, '</PatchCertificates>'])],
   });
   const choices = certificateChoices(context);
   if (choices.length === 0) {
@@ -85,4 +85,10 @@ export function useExistingCertificateFixes(certificateElement: WixElement, prod
     ...(isSame(choice) ? { isPreferred: true } : {}),
     edits: [setAttribute(certificateElement, 'SourceFile', sourceFileValue(certificateElement, choice.path, product.unit.project?.folder))],
   }));
+}
+
+/** The v3 schema wants <Package> first in <Product>; v4's <Package> takes the block as its first child. */
+function insertPatchCertificates(product: ProductModel, lines: string[]) {
+  const v3Package = product.wixVersion === 3 ? product.packageElement : undefined;
+  return v3Package && v3Package.source === product.element.source ? insertAfter(v3Package, lines) : insertFirstChild(product.element, lines);
 }

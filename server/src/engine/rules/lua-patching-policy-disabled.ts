@@ -14,10 +14,9 @@ export const luaPatchingPolicyDisabled: Rule = {
     const seen = new Set<RegistryWrite['element']>();
     for (const product of context.products) {
       for (const write of product.registryWrites) {
-        if (seen.has(write.element) || !writesMachinePolicy(write, product)) continue;
-        const value = (write.value ?? '').replace(/^#/, '').trim();
-        const unresolved = write.element.resolved('Value')?.unresolved ?? [];
-        if (unresolved.length === 0 && (!/^-?\d+$/.test(value) || Number(value) === 0)) continue;
+        const policy = seen.has(write.element) ? undefined : disablingPolicy(write, product);
+        if (!policy) continue;
+        const { value, unresolved } = policy;
         seen.add(write.element);
         const note = conditionNote(write.element);
         context.report({
@@ -35,6 +34,15 @@ export const luaPatchingPolicyDisabled: Rule = {
     }
   },
 };
+
+/** The policy value this write sets when it disables UAC patching machine-wide (non-zero, or unknown). */
+export function disablingPolicy(write: RegistryWrite, product: ProductModel): { value: string; unresolved: string[] } | undefined {
+  if (!writesMachinePolicy(write, product)) return undefined;
+  const value = (write.value ?? '').replace(/^#/, '').trim();
+  const unresolved = write.element.resolved('Value')?.unresolved ?? [];
+  if (unresolved.length === 0 && (!/^-?\d+$/.test(value) || Number(value) === 0)) return undefined;
+  return { value, unresolved };
+}
 
 function writesMachinePolicy(write: RegistryWrite, product: ProductModel): boolean {
   if (!write.name || write.name.toLowerCase() !== 'disableluapatching') return false;

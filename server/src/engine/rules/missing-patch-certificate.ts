@@ -9,7 +9,8 @@ export const missingPatchCertificate: Rule = {
   description: 'A per-machine product lists no certificate in MsiPatchCertificate, so no patch can be applied without a UAC prompt.',
   check(context) {
     for (const product of perMachineProducts(context)) {
-      if (product.patchCertificates.length > 0) continue;
+      // A scope given only at build time may well be per-user: not this rule's call.
+      if (product.patchCertificates.length > 0 || product.scope.unresolved) continue;
       context.report({
         element: product.element,
         message:

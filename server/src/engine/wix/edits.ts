@@ -66,6 +66,11 @@ export function indentUnit(source: SourceFile): string {
   return smallest === Infinity || smallest === 0 ? '  ' : ' '.repeat(Math.min(smallest, 8));
 }
 
+/** Lines are written with two spaces per level; the file's own step replaces them. */
+function inFileIndent(line: string, unit: string): string {
+  return line.replace(/^(?:  )+/, (steps) => unit.repeat(steps.length / 2));
+}
+
 /**
  * Inserts lines as the first children of an element, indented one step deeper than it. Nesting
  * within the lines is written with two-space steps; each step becomes the file's own unit.
@@ -80,7 +85,7 @@ export function insertFirstChild(parent: WixElement, lines: string[]): TextEdit 
   const childIndent = firstChild && index.positionAt(firstChild.span.start).line !== index.positionAt(parent.xml.span.start).line
     ? index.indentOf(index.positionAt(firstChild.span.start).line)
     : parentIndent + unit;
-  const block = lines.map((line) => childIndent + line.replace(/^(?:  )+/, (steps) => unit.repeat(steps.length / 2))).join(eol);
+  const block = lines.map((line) => childIndent + inFileIndent(line, unit)).join(eol);
   const tagEnd = parent.xml.startTagSpan.end;
   if (parent.xml.selfClosing) {
     // <Package ... />  →  <Package ...> children </Package>
@@ -88,6 +93,16 @@ export function insertFirstChild(parent: WixElement, lines: string[]): TextEdit 
     return edit(source, slash, tagEnd, `>${eol}${block}${eol}${parentIndent}</${parent.xml.name}>`);
   }
   return edit(source, tagEnd, tagEnd, `${eol}${block}`);
+}
+
+/** Inserts lines right after an element, at its indentation (a sibling that must come later, as v3 wants after <Package>). */
+export function insertAfter(sibling: WixElement, lines: string[]): TextEdit {
+  const source = sibling.source;
+  const index = source.lines;
+  const indent = index.indentOf(index.positionAt(sibling.xml.span.start).line);
+  const end = sibling.xml.span.end;
+  const unit = indentUnit(source);
+  return edit(source, end, end, lines.map((line) => `${index.eol}${indent}${inFileIndent(line, unit)}`).join(''));
 }
 
 /** Where a finding about an element's start tag goes: its name. */

@@ -54,6 +54,11 @@ export interface ScopeInfo {
   reason: string;
   element?: WixElement;
   attribute?: string;
+  /**
+   * References the scope depends on that the sources do not define (a `-d` value): the scope is
+   * then unknown, and `scope`/`perMachine` only the likelier reading (per-machine).
+   */
+  unresolved?: string[];
 }
 
 export interface InstallerVersionInfo {
@@ -163,13 +168,21 @@ function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
   return assignments;
 }
 
+/** A scope decided at build time; rules that depend on the scope leave such a product alone. */
+function unknownScope(what: string, unresolved: string[], element: WixElement, attribute: string): ScopeInfo {
+  return { scope: 'perMachine', perMachine: true, reason: `${what} depends on ${unresolved.join(', ')}, which the sources do not define`, element, attribute, unresolved };
+}
+
 function scopeV3(packageElement: WixElement | undefined, properties: PropertyAssignment[]): ScopeInfo {
+  const installScopeUnresolved = packageElement?.resolved('InstallScope')?.unresolved ?? [];
+  if (packageElement && installScopeUnresolved.length > 0) return unknownScope('Package/@InstallScope', installScopeUnresolved, packageElement, 'InstallScope');
   const installScope = packageElement?.value('InstallScope');
   if (installScope === 'perMachine') return { scope: 'perMachine', perMachine: true, reason: 'Package/@InstallScope is perMachine', element: packageElement, attribute: 'InstallScope' };
   if (installScope === 'perUser') return { scope: 'perUser', perMachine: false, reason: 'Package/@InstallScope is perUser', element: packageElement, attribute: 'InstallScope' };
   const allUsers = [...properties].reverse().find((p) => p.name === 'ALLUSERS' && p.authoring === 'Property');
   if (allUsers) {
     const where = { element: allUsers.element, attribute: allUsers.valueAttribute ?? allUsers.nameAttribute };
+    if (allUsers.value.unresolved.length > 0) return unknownScope('The ALLUSERS property', allUsers.value.unresolved, where.element, where.attribute);
     const value = allUsers.value.value.trim();
     if (value === '1') return { scope: 'perMachine', perMachine: true, reason: 'the ALLUSERS property is 1', ...where };
     if (value === '2') {
@@ -187,6 +200,8 @@ function scopeV3(packageElement: WixElement | undefined, properties: PropertyAss
 }
 
 function scopeV4(packageElement: WixElement): ScopeInfo {
+  const unresolved = packageElement.resolved('Scope')?.unresolved ?? [];
+  if (unresolved.length > 0) return unknownScope('Package/@Scope', unresolved, packageElement, 'Scope');
   const scope = packageElement.value('Scope');
   const where = { element: packageElement, attribute: scope === undefined ? undefined : 'Scope' };
   switch (scope) {
@@ -208,9 +223,9 @@ function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: Compilat
   const platform = (element.value('Platform') ?? unit.project?.platform ?? '').toLowerCase();
   // The compilers raise a too-low or missing value on 64-bit platforms.
   const minimum = /arm/.test(platform) ? 500 : /x64|intel64|ia64/.test(platform) ? 200 : 0;
+  const byDefault = wixVersion === 4 ? 500 : Math.max(minimum, 100);
   if (authored && authored.unresolved.length > 0) {
-    const value = wixVersion === 4 ? 500 : Math.max(minimum, 100);
-    return { value, reason: `InstallerVersion depends on ${authored.unresolved.join(', ')}, which the sources do not define`, element, authored: true, unresolved: authored.unresolved };
+    return { value: byDefault, reason: `InstallerVersion depends on ${authored.unresolved.join(', ')}, which the sources do not define`, element, authored: true, unresolved: authored.unresolved };
   }
   const parsed = authored !== undefined && /^\s*\d+\s*$/.test(authored.value) ? Number(authored.value) : undefined;
   const known = { element, unresolved: [] };
@@ -219,9 +234,13 @@ function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: Compilat
       ? { value: parsed, reason: `InstallerVersion is ${parsed}`, authored: true, ...known }
       : { value: minimum, reason: `InstallerVersion is ${parsed}, raised to ${minimum} for ${platform}`, authored: true, ...known };
   }
-  if (wixVersion === 4) return { value: 500, reason: 'WiX v4 and later default InstallerVersion to 500', authored: false, ...known };
-  if (minimum > 0) return { value: minimum, reason: `WiX v3 defaults InstallerVersion to ${minimum} on ${platform}`, authored: false, ...known };
-  return { value: 100, reason: 'WiX v3 defaults InstallerVersion to 100 when it is not authored', authored: false, ...known };
+  const reason =
+    wixVersion === 4
+      ? 'WiX v4 and later default InstallerVersion to 500'
+      : minimum > 0
+        ? `WiX v3 defaults InstallerVersion to ${minimum} on ${platform}`
+        : 'WiX v3 defaults InstallerVersion to 100 when it is not authored';
+  return { value: byDefault, reason, authored: false, ...known };
 }
 
 function registryWrites(elements: WixElement[]): RegistryWrite[] {

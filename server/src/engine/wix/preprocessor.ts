@@ -126,6 +126,8 @@ export function preprocess(source: SourceFile, options: PreprocessOptions): Prep
 
 class Preprocessor {
   private readonly variables: Map<string, string>;
+  /** Names removed by <?undef?>: not defined, whatever the command line said. */
+  private readonly undefinedNames = new Set<string>();
   private readonly includeStack: string[] = [];
   private readonly includes: string[] = [];
   private readonly notices: PreprocessorNotice[] = [];
@@ -138,6 +140,9 @@ class Preprocessor {
     const rootXml = source.xml.root;
     if (!rootXml) return { source, includes: [], notices: [] };
     this.includeStack.push(source.path);
+    // Instructions before the root (<?define?>, <?include Config.wxi?>) apply to the whole file.
+    const prolog = source.xml.children.filter((node) => node.kind === 'pi' && node.span.start < rootXml.span.start);
+    if (prolog.length > 0) this.nodes(prolog, source, new WixElement(rootXml, source, undefined, undefined), undefined);
     const root = this.element(rootXml, source, undefined, undefined);
     this.includeStack.pop();
     return { source, root, includes: this.includes, notices: this.notices };
@@ -248,11 +253,15 @@ class Preprocessor {
         }
         const raw = (match[2] ?? '').trim().replace(/^"(.*)"$/s, '$1');
         this.variables.set(match[1], this.substitute(raw, source).value);
+        this.undefinedNames.delete(match[1]);
         return;
       }
-      case 'undef':
-        this.variables.delete(pi.data.trim());
+      case 'undef': {
+        const name = pi.data.trim().replace(/^var\./, '');
+        this.variables.delete(name);
+        this.undefinedNames.add(name);
         return;
+      }
       case 'include':
         this.include(pi, source, parent, state().condition);
         return;
@@ -264,12 +273,17 @@ class Preprocessor {
   }
 
   private evaluateOpening(pi: XmlProcessingInstruction, source: SourceFile): Truth {
-    const name = pi.data.trim();
     if (pi.target === 'if') return this.evaluate(pi.data, source);
-    // A name not defined in the sources may still come from the command line: unknown.
-    const defined: Truth = this.variables.has(name) ? true : undefined;
-    if (pi.target === 'ifdef') return defined;
-    return defined === true ? false : undefined;
+    const defined = this.isDefined(pi.data.trim(), source);
+    return pi.target === 'ifdef' ? defined : defined === undefined ? undefined : !defined;
+  }
+
+  /** `<?ifdef Name?>` also takes `var.Name`, `sys.Name` and `env.Name`. */
+  private isDefined(reference: string, source: SourceFile): Truth {
+    if (this.lookup(reference, source) !== undefined) return true;
+    if (this.undefinedNames.has(reference.replace(/^var\./, ''))) return false;
+    // A name not defined in the sources may still come from the command line or the environment.
+    return undefined;
   }
 
   private include(pi: XmlProcessingInstruction, source: SourceFile, parent: WixElement, condition: string | undefined): void {

@@ -263,7 +263,10 @@ export function compilationUnits(fs: FileSystem, files: WorkspaceFiles, sources:
     for (const file of project.compileFiles) claimed.add(file);
     units.push({ id: projectPath, project, sources: [...unitSources].sort() });
   }
-  const loose = files.sources.filter((source) => !claimed.has(source));
+  // A source below a project's folder that the project does not compile (bin/, obj/, a
+  // <Compile Remove>, a file a WiX v3 project does not list) is not built at all.
+  const projectFolders = [...projects.values()].map((project) => project.folder);
+  const loose = files.sources.filter((source) => !claimed.has(source) && !projectFolders.some((folder) => isBelow(folder, source)));
   if (loose.length > 0) units.push({ id: roots.join(path.delimiter), sources: loose });
   return units;
 }

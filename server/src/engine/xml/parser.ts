@@ -229,10 +229,29 @@ class Scanner {
     const scope = this.declareNamespaces(element);
     element.namespaceUri = this.resolvePrefix(element.prefix, scope) ?? '';
     this.append(element);
-    if (!element.selfClosing) {
+    // A start tag cut off while typing (`<Property Id="A`) has no content, or it would adopt the
+    // siblings below it; unless an end tag later closes it (only its '>' is missing).
+    if (!element.selfClosing && (closed || this.hasEndTag(name, i))) {
       this.open.push(element);
       this.scopes.push(scope);
     }
+  }
+
+  /** Whether an end tag `</name>` after `from` is left over once same-named elements nested there are paired. */
+  private hasEndTag(name: string, from: number): boolean {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const tags = new RegExp(`<(/?)${escaped}(?=[\\s/>])([^<>]*?(/?)>)?`, 'g');
+    tags.lastIndex = from;
+    let depth = 0;
+    for (let match = tags.exec(this.text); match; match = tags.exec(this.text)) {
+      if (match[1] === '/') {
+        if (depth === 0) return true;
+        depth--;
+      } else if (match[3] !== '/') {
+        depth++;
+      }
+    }
+    return false;
   }
 
   /** Characters that cannot start an attribute: skip to something that can, or to the end of the tag. */
