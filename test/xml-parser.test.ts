@@ -206,6 +206,14 @@ describe('parseXml: half-typed documents', () => {
     assert.ok(parsed.errors.some((error) => /<\?define is not finished/.test(error.message)));
   });
 
+  it('stays fast when every start tag or instruction is cut off (recovery never rescans the rest of the text)', { timeout: 5000 }, () => {
+    const tags = parseXml(`<Wix>\n${'  <Property Id="P"\n'.repeat(30000)}</Wix>\n`);
+    assert.equal(childElements(tags.root!).length, 30000);
+    const instructions = parseXml(`<Wix>\n${'  <?define Flavor = "Retail"\n'.repeat(30000)}  <Package />\n</Wix>\n`);
+    assert.equal(instructions.errors.length, 30000);
+    assert.equal(outline(instructions.root!), 'Wix(Package)');
+  });
+
   it('an empty text and a text without elements', () => {
     assert.equal(parseXml('').root, undefined);
     const prolog = parseXml('<?xml version="1.0"?>\n<!-- nothing yet -->\n');

@@ -64,7 +64,7 @@ ruleTester('invalid-certificate-file', {
         'Signing.wxs': fragment(`<ComponentGroup Id="Signing" />\n${patchCertificates('$(sys.SOURCEFILEDIR)keys\\contoso.cer')}`),
         'keys/contoso.cer': certificate('not-a-certificate.cer'),
       },
-      findings: [{ file: 'Signing.wxs', line: 5 }],
+      findings: [{ file: 'Signing.wxs', line: 5, message: /^keys\\contoso\.cer is not an X\.509 certificate/ }],
     },
     {
       name: 'in an included .wxi in UTF-16 with CRLF, reported in the .wxi',

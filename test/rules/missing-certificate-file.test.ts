@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { fixture, ruleTester, v3Product, v4Package } from '../support/rule-tester';
 
 const CONTOSO_DER = fixture('certificates/contoso-patch-signing.cer');
@@ -58,6 +59,10 @@ ruleTester('missing-certificate-file', {
       files: { 'Installer.wixproj': sdkProject('\n    <DefineConstants>CertDir=..\\out\\$(Configuration)</DefineConstants>'), 'Product.wxs': v4Package(patchCertificates('$(var.CertDir)\\contoso.cer')) },
     },
     { name: 'an environment variable', files: { 'Product.wxs': v3Product(patchCertificates('$(env.SIGNING_CERTS)\\contoso.cer')) } },
+    // On Windows these paths are checked like any other.
+    ...(path.sep === '/'
+      ? [{ name: 'drive-letter and UNC paths, which cannot be checked on this machine', files: { 'Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="Build" SourceFile="C:\\Build\\Signing\\contoso.cer" />\n  <DigitalCertificate Id="Share" SourceFile="\\\\buildserver\\certs\\contoso.cer" />\n</PatchCertificates>') } }]
+      : []),
     { name: 'a bind path, resolved by the binder', files: { 'Product.wxs': v4Package(patchCertificates('!(bindpath.Certificates)\\contoso.cer')) } },
     {
       name: 'a fragment nothing links into a package',
@@ -129,17 +134,17 @@ ruleTester('missing-certificate-file', {
     {
       name: 'a folder from a <?define?> that holds no such file',
       files: { 'Product.wxs': v4Package(`<?define CertDir = "$(sys.SOURCEFILEDIR)Signing" ?>\n${patchCertificates('$(var.CertDir)\\contoso.cer')}`), 'Signing/fabrikam.cer': FABRIKAM_DER },
-      findings: [{ line: 5, message: /Signing\\contoso\.cer/ }],
+      findings: [{ line: 5, message: /not found: \$\(var\.CertDir\)\\contoso\.cer \(Signing\\contoso\.cer\)\./ }],
     },
     {
       name: 'a folder from a <?define?> before the <Wix> root',
       files: { 'Product.wxs': `<?xml version="1.0" encoding="utf-8"?>\n<?define CertDir = "Signing" ?>\n${v3Product(patchCertificates('$(var.CertDir)\\contoso.cer'))}` },
-      findings: [{ line: 7, message: /not found: Signing\\contoso\.cer/ }],
+      findings: [{ line: 7, message: /not found: \$\(var\.CertDir\)\\contoso\.cer \(Signing\\contoso\.cer\)\./ }],
     },
     {
       name: '$(var.ProjectDir) pointing to a folder without the file',
       files: { 'Setup/Setup.wixproj': sdkProject(), 'Setup/Product.wxs': v4Package(patchCertificates('$(var.ProjectDir)Signing\\contoso.cer')) },
-      findings: [{ file: 'Setup/Product.wxs', line: 4 }],
+      findings: [{ file: 'Setup/Product.wxs', line: 4, message: /not found: \$\(var\.ProjectDir\)Signing\\contoso\.cer \(Signing\\contoso\.cer\)\./ }],
     },
     {
       name: 'a folder instead of a file',

@@ -10,6 +10,11 @@ export function isAbsoluteAuthoredPath(authored: string): boolean {
   return /^[A-Za-z]:[\\/]/.test(authored) || authored.startsWith('\\\\') || path.isAbsolute(toHostPath(authored));
 }
 
+/** A drive-letter or UNC path on a host that has neither: whether it exists cannot be known here. */
+export function isForeignAbsolutePath(authored: string): boolean {
+  return path.sep === '/' && /^([A-Za-z]:[\\/]|\\\\)/.test(authored);
+}
+
 /**
  * The file at `candidate`, also when its case differs from what is on disk: sources written on
  * Windows name `Common.wxi` as `common.wxi` and still build there. A folder is not a file.

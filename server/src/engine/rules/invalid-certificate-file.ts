@@ -1,6 +1,7 @@
 /** Flags a DigitalCertificate/@SourceFile that is not a DER X.509 certificate. */
 
 import * as path from 'path';
+import { authoredRelativePath } from '../paths';
 import { describeCertificate, useExistingCertificateFixes } from './certificate-fixes';
 import { conditionNote, type Rule } from './rule';
 
@@ -17,7 +18,7 @@ export const invalidCertificateFile: Rule = {
         if (result.ok && result.certificate.encoding === 'der') continue;
         seen.add(certificate.element);
         const element = certificate.element;
-        const shown = certificate.sourceFile?.value.trim() ?? certificate.resolvedPath;
+        const shown = authoredRelativePath(element.source.folder, certificate.resolvedPath);
         const note = conditionNote(element);
         if (result.ok) {
           // WiX copies the file into CertData unchanged; Windows Installer compares DER bytes.

@@ -1,6 +1,6 @@
 /** Flags a DigitalCertificate whose SourceFile names no existing file, or no file at all. */
 
-import { authoredRelativePath } from '../paths';
+import { authoredRelativePath, isForeignAbsolutePath } from '../paths';
 import type { PatchCertificateEntry } from '../wix/model';
 import { useExistingCertificateFixes } from './certificate-fixes';
 import { conditionNote, type Rule } from './rule';
@@ -17,7 +17,7 @@ export const missingCertificateFile: Rule = {
       for (const certificate of product.patchCertificates) {
         if (seen.has(certificate.element) || certificate.unresolvable || certificate.resolvedPath) continue;
         const authored = certificate.sourceFile?.value.trim() ?? '';
-        if (authored !== '' && certificate.searched.length === 0) continue;
+        if (authored !== '' && (certificate.searched.length === 0 || isForeignAbsolutePath(authored))) continue;
         seen.add(certificate.element);
         const element = certificate.element;
         const note = conditionNote(element);
@@ -27,13 +27,21 @@ export const missingCertificateFile: Rule = {
           message:
             authored === ''
               ? `This DigitalCertificate has ${certificate.sourceFile ? 'an empty SourceFile' : 'no SourceFile'}${note}. ${CONSEQUENCE} Name the DER certificate (.cer) that signs your patches.`
-              : `Certificate file not found: ${authored}${whereLooked(certificate, product.unit.project?.folder)}${note}. ${CONSEQUENCE}`,
+              : `Certificate file not found: ${shownPath(certificate)}${whereLooked(certificate, product.unit.project?.folder)}${note}. ${CONSEQUENCE}`,
           fixes: useExistingCertificateFixes(element, product, context),
         });
       }
     }
   },
 };
+
+/** The path as written; after variables, as the path from this source's folder. */
+function shownPath(certificate: PatchCertificateEntry): string {
+  const resolved = certificate.sourceFile?.value.trim() ?? '';
+  const written = certificate.element.attribute('SourceFile')?.value?.trim();
+  if (written === undefined || written === resolved) return resolved;
+  return `${written} (${authoredRelativePath(certificate.element.source.folder, certificate.searched[0])})`;
+}
 
 /** With a project, both places WiX may resolve the path from, relative to the project folder. */
 function whereLooked(certificate: PatchCertificateEntry, projectFolder: string | undefined): string {

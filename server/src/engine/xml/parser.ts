@@ -111,6 +111,8 @@ class Scanner {
   private readonly open: XmlElement[] = [];
   /** Namespace scopes parallel to `open`: each holds only the declarations of its element. */
   private readonly scopes: (Map<string, string> | undefined)[] = [];
+  /** Built on the first cut-off start tag; one pass keeps recovery linear on broken files. */
+  private tagIndex?: Map<string, TagsOfName>;
 
   constructor(private readonly text: string) {}
 
@@ -239,19 +241,19 @@ class Scanner {
 
   /** Whether an end tag `</name>` after `from` is left over once same-named elements nested there are paired. */
   private hasEndTag(name: string, from: number): boolean {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const tags = new RegExp(`<(/?)${escaped}(?=[\\s/>])([^<>]*?(/?)>)?`, 'g');
-    tags.lastIndex = from;
-    let depth = 0;
-    for (let match = tags.exec(this.text); match; match = tags.exec(this.text)) {
-      if (match[1] === '/') {
-        if (depth === 0) return true;
-        depth--;
-      } else if (match[3] !== '/') {
-        depth++;
-      }
+    this.tagIndex ??= indexTags(this.text);
+    const tags = this.tagIndex.get(name);
+    if (!tags) return false;
+    let low = 0;
+    let high = tags.offsets.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (tags.offsets[mid] < from) low = mid + 1;
+      else high = mid;
     }
-    return false;
+    // Walking on from tag `low`, the depth drops below its start exactly when some later
+    // running depth is lower than the one before `low`.
+    return low < tags.offsets.length && tags.lowestFrom[low] < (low === 0 ? 0 : tags.depthAfter[low - 1]);
   }
 
   /** Characters that cannot start an attribute: skip to something that can, or to the end of the tag. */
@@ -378,20 +380,19 @@ class Scanner {
     const start = this.pos;
     const targetEnd = this.readName(start + 2);
     const target = text.slice(start + 2, targetEnd);
-    let close = text.indexOf('?>', targetEnd);
     let end: number;
     let dataEnd: number;
-    const lineBreakThenTag = /[\r\n][ \t]*</g;
-    lineBreakThenTag.lastIndex = targetEnd;
-    const nextTagLine = lineBreakThenTag.exec(text);
-    if (close >= 0 && (!nextTagLine || close < nextTagLine.index)) {
-      dataEnd = close;
-      end = close + 2;
+    // Whichever comes first: the closing ?>, or a line that starts with a tag. One scan that
+    // stops there keeps many instructions in one file linear.
+    const closeOrTagLine = /\?>|[\r\n][ \t]*</g;
+    closeOrTagLine.lastIndex = targetEnd;
+    const found = closeOrTagLine.exec(text);
+    if (found && found[0] === '?>') {
+      dataEnd = found.index;
+      end = found.index + 2;
     } else {
       // Unfinished: the instruction ends with its line rather than swallowing the tags below it.
-      close = nextTagLine ? nextTagLine.index : text.length;
-      dataEnd = close;
-      end = close;
+      dataEnd = end = found ? found.index : text.length;
       this.error(`<?${target} is not finished: '?>' expected`, start, Math.max(targetEnd, start + 2));
     }
     if (target === '') this.error(`A processing instruction needs a name after '<?'`, start, start + 2);
@@ -451,6 +452,33 @@ class Scanner {
     if (i >= text.length) this.error('The declaration is not closed', start, start + 2);
     this.pos = Math.min(i + 1, text.length);
   }
+}
+
+/** The start and end tags of one name, in text order, with the running nesting depth. */
+interface TagsOfName {
+  offsets: number[];
+  /** Depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag. */
+  depthAfter: number[];
+  /** The lowest depthAfter from each tag to the last. */
+  lowestFrom: number[];
+}
+
+function indexTags(text: string): Map<string, TagsOfName> {
+  const index = new Map<string, TagsOfName>();
+  const tag = /<(\/?)([A-Za-z_:\u0080-\uffff][\w.:\u0080-\uffff-]*)(?:[^<>]*?(\/?)>)?/g;
+  for (let match = tag.exec(text); match; match = tag.exec(text)) {
+    const step = match[1] === '/' ? -1 : match[3] === '/' ? 0 : 1;
+    if (step === 0) continue;
+    let tags = index.get(match[2]);
+    if (!tags) index.set(match[2], (tags = { offsets: [], depthAfter: [], lowestFrom: [] }));
+    tags.offsets.push(match.index);
+    tags.depthAfter.push((tags.depthAfter[tags.depthAfter.length - 1] ?? 0) + step);
+  }
+  for (const tags of index.values()) {
+    let lowest = Infinity;
+    for (let i = tags.depthAfter.length - 1; i >= 0; i--) tags.lowestFrom[i] = lowest = Math.min(lowest, tags.depthAfter[i]);
+  }
+  return index;
 }
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
