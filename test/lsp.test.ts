@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToUri, uriToPath } from '../server/src/lsp/convert';
 import {
   CodeActionRequest,
   CodeLensRefreshRequest,
@@ -465,5 +466,19 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
 
   it('ends cleanly on shutdown and exit', async () => {
     assert.equal(await client.stop(), 0);
+  });
+});
+
+describe('file identity between editor and engine', () => {
+  it('reads a file URI the same however the client spells the drive letter', () => {
+    // VS Code sends file:///c%3A/…, Neovim and Helix file:///C:/…: both are one file to the engine.
+    assert.equal(uriToPath('file:///c%3A/Work/Product.wxs'), uriToPath('file:///C:/Work/Product.wxs'));
+    // Spaces and '#' survive the round trip (vscode-uri lower-cases a Windows drive letter, hence the comparison).
+    const file = path.join(os.tmpdir(), 'Contoso Ledger', '#1', 'Product.wxs');
+    assert.equal(uriToPath(pathToUri(file))?.toLowerCase(), file.toLowerCase());
+  });
+
+  it('leaves buffers without a file alone', () => {
+    assert.equal(uriToPath('untitled:Untitled-1'), undefined);
   });
 });

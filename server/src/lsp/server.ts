@@ -33,15 +33,15 @@ import {
 } from './convert';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
 
-export const ANALYZE_WORKSPACE_COMMAND = 'wix-uac.analyzeWorkspace';
+const ANALYZE_WORKSPACE_COMMAND = 'wix-uac.analyzeWorkspace';
 
-export interface AnalyzeWorkspaceSummary {
+interface AnalyzeWorkspaceSummary {
   files: number;
   findings: number;
 }
 
 /** Files whose change on disk can change findings: sources, projects, certificates, configuration. */
-export const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/wix-uac.json'];
+const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/wix-uac.json'];
 
 /** Long enough to fold a burst of keystrokes or a multi-file save into one analysis, short enough not to be seen. */
 const ANALYSIS_DELAY_MS = 30;

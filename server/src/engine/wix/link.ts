@@ -23,15 +23,21 @@ export function sectionsOf(roots: WixElement[]): WixElement[] {
 }
 
 export function link(sections: WixElement[]): LinkedEntry[] {
+  // Only kinds something refers to can pull a fragment in; reading the Id of every File and
+  // RegistryValue of a harvested source would be wasted work.
+  const referencedKinds = new Set<string>(['CustomAction', 'Directory']);
+  for (const section of sections) {
+    for (const element of section.descendants()) if (element.name.endsWith('Ref')) referencedKinds.add(element.name.slice(0, -3));
+  }
   const definers = new Map<string, WixElement[]>();
   for (const section of sections) {
     if (section.name !== 'Fragment') continue;
     for (const element of section.descendants()) {
-      for (const symbol of definedSymbols(element)) {
-        const list = definers.get(symbol);
-        if (list) list.push(section);
-        else definers.set(symbol, [section]);
-      }
+      const symbol = definedSymbol(element, referencedKinds);
+      if (symbol === undefined) continue;
+      const list = definers.get(symbol);
+      if (list) list.push(section);
+      else definers.set(symbol, [section]);
     }
   }
   return sections
@@ -42,12 +48,12 @@ export function link(sections: WixElement[]): LinkedEntry[] {
       while (queue.length > 0) {
         const section = queue.shift()!;
         for (const element of section.descendants()) {
-          for (const symbol of referencedSymbols(element)) {
-            for (const fragment of definers.get(symbol) ?? []) {
-              if (!linked.has(fragment)) {
-                linked.add(fragment);
-                queue.push(fragment);
-              }
+          const symbol = referencedSymbol(element);
+          if (symbol === undefined) continue;
+          for (const fragment of definers.get(symbol) ?? []) {
+            if (!linked.has(fragment)) {
+              linked.add(fragment);
+              queue.push(fragment);
             }
           }
         }
@@ -56,25 +62,31 @@ export function link(sections: WixElement[]): LinkedEntry[] {
     });
 }
 
-function definedSymbols(element: WixElement): string[] {
-  if (element.name.endsWith('Ref')) return [];
-  const id = element.value('Id');
-  if (element.name === 'SetProperty' || element.name === 'SetDirectory') {
+function definedSymbol(element: WixElement, referencedKinds: Set<string>): string | undefined {
+  const name = element.name;
+  if (name === 'SetProperty' || name === 'SetDirectory') {
+    const id = element.value('Id');
     const action = element.value('Action') ?? (id ? `Set${id}` : undefined);
-    return action ? [`CustomAction:${action}`] : [];
+    return action ? `CustomAction:${action}` : undefined;
   }
-  return id ? [`${element.name}:${id}`] : [];
+  if (!referencedKinds.has(name)) return undefined;
+  const id = element.value('Id');
+  return id ? `${name}:${id}` : undefined;
 }
 
-function referencedSymbols(element: WixElement): string[] {
-  const symbols: string[] = [];
-  const id = element.value('Id');
-  if (element.name.endsWith('Ref') && id) symbols.push(`${element.name.slice(0, -3)}:${id}`);
-  if (element.name === 'Custom') {
-    const action = element.value('Action');
-    if (action) symbols.push(`CustomAction:${action}`);
+function referencedSymbol(element: WixElement): string | undefined {
+  const name = element.name;
+  if (name.endsWith('Ref')) {
+    const id = element.value('Id');
+    return id ? `${name.slice(0, -3)}:${id}` : undefined;
   }
-  const directory = element.value('Directory');
-  if (directory && (element.name === 'Component' || element.name === 'ComponentGroup')) symbols.push(`Directory:${directory}`);
-  return symbols;
+  if (name === 'Custom') {
+    const action = element.value('Action');
+    return action ? `CustomAction:${action}` : undefined;
+  }
+  if (name === 'Component' || name === 'ComponentGroup') {
+    const directory = element.value('Directory');
+    return directory ? `Directory:${directory}` : undefined;
+  }
+  return undefined;
 }

@@ -16,10 +16,51 @@ export interface Resolved {
   unresolved: string[];
 }
 
+const NO_UNRESOLVED: readonly string[] = Object.freeze([]);
+
+/**
+ * Variables in effect at one point of one file. Elements share it until a `<?define?>` changes
+ * the variables, so substitution can wait until a rule asks for a value.
+ */
+export class SubstitutionScope {
+  constructor(
+    readonly variables: ReadonlyMap<string, string>,
+    readonly source: SourceFile | undefined,
+    private readonly options: Pick<PreprocessOptions, 'currentDirectory' | 'platform'>,
+  ) {}
+
+  /** Replaces $(var.X), $(X), $(sys.X); $$ escapes a dollar. Unknown references stay as written. */
+  substitute(raw: string): Resolved {
+    if (raw.indexOf('$') < 0) return { value: raw, unresolved: NO_UNRESOLVED as string[] };
+    const unresolved: string[] = [];
+    const value = raw.replace(/\$\$|\$\(([^()]*)\)/g, (whole, reference: string | undefined) => {
+      if (reference === undefined) return '$';
+      const resolved = this.lookup(reference.trim());
+      if (resolved === undefined) {
+        unresolved.push(whole);
+        return whole;
+      }
+      return resolved;
+    });
+    return { value, unresolved };
+  }
+
+  lookup(reference: string): string | undefined {
+    const dot = reference.indexOf('.');
+    const namespace = dot < 0 ? 'var' : reference.slice(0, dot).toLowerCase();
+    const name = dot < 0 ? reference : reference.slice(dot + 1);
+    if (namespace === 'var') return this.variables.get(name);
+    if (namespace !== 'sys') return undefined;
+    return systemVariable(name, this.source, this.options);
+  }
+}
+
 export class WixElement {
   readonly children: WixElement[] = [];
-  private readonly resolvedAttributes = new Map<string, Resolved>();
-  private resolvedText: Resolved = { value: '', unresolved: [] };
+  /** Only values that needed substitution are kept. */
+  private resolvedCache?: Map<string, Resolved>;
+  private textCache?: Resolved;
+  private descendantsCache?: WixElement[];
 
   constructor(
     readonly xml: XmlElement,
@@ -27,6 +68,7 @@ export class WixElement {
     readonly parent: WixElement | undefined,
     /** The undecided preprocessor conditions this element depends on, e.g. `<?ifdef Debug?>`. */
     readonly condition: string | undefined,
+    private readonly scope: SubstitutionScope,
   ) {}
 
   get name(): string {
@@ -38,47 +80,60 @@ export class WixElement {
   }
 
   attribute(name: string): XmlAttribute | undefined {
-    return this.xml.attributes.find((attribute) => attribute.name === name);
+    for (const attribute of this.xml.attributes) if (attribute.name === name) return attribute;
+    return undefined;
   }
 
   /** Attribute value after preprocessor substitution. */
   value(name: string): string | undefined {
-    return this.resolvedAttributes.get(name)?.value;
+    return this.resolved(name)?.value;
   }
 
   resolved(name: string): Resolved | undefined {
-    return this.resolvedAttributes.get(name);
+    const cached = this.resolvedCache?.get(name);
+    if (cached) return cached;
+    const attribute = this.attribute(name);
+    if (!attribute) return undefined;
+    const raw = attribute.value ?? '';
+    if (raw.indexOf('$') < 0) return { value: raw, unresolved: NO_UNRESOLVED as string[] };
+    const resolved = this.scope.substitute(raw);
+    (this.resolvedCache ??= new Map()).set(name, resolved);
+    return resolved;
   }
 
   /** Inner text after substitution (`<Property Id="X">1</Property>`), trimmed. */
   get text(): Resolved {
-    return this.resolvedText;
+    if (!this.textCache) {
+      let raw = '';
+      for (const node of this.xml.children) if (node.kind === 'text') raw += node.value;
+      const resolved = this.scope.substitute(raw);
+      this.textCache = { value: resolved.value.trim(), unresolved: resolved.unresolved };
+    }
+    return this.textCache;
   }
 
   get nameSpan(): Span {
     return this.xml.nameSpan;
   }
 
-  *descendants(): Generator<WixElement> {
-    for (const child of this.children) {
-      yield child;
-      yield* child.descendants();
+  /** Every element below this one, in document order. */
+  descendants(): WixElement[] {
+    if (!this.descendantsCache) {
+      const all: WixElement[] = [];
+      const stack: WixElement[] = [...this.children].reverse();
+      while (stack.length > 0) {
+        const element = stack.pop()!;
+        all.push(element);
+        for (let i = element.children.length - 1; i >= 0; i--) stack.push(element.children[i]);
+      }
+      this.descendantsCache = all;
     }
+    return this.descendantsCache;
   }
 
   ancestor(localName: string): WixElement | undefined {
     for (let current = this.parent; current; current = current.parent) if (current.name === localName) return current;
     return undefined;
-  }
-
-  /** @internal set by the preprocessor */
-  setResolved(name: string, resolved: Resolved): void {
-    this.resolvedAttributes.set(name, resolved);
-  }
-
-  /** @internal set by the preprocessor */
-  setText(resolved: Resolved): void {
-    this.resolvedText = resolved;
   }
 }
 
@@ -125,7 +180,9 @@ export function preprocess(source: SourceFile, options: PreprocessOptions): Prep
 }
 
 class Preprocessor {
-  private readonly variables: Map<string, string>;
+  /** Replaced, never changed in place: elements keep the scope that was current where they stand. */
+  private variables: Map<string, string>;
+  private scope?: SubstitutionScope;
   /** Names removed by <?undef?>: not defined, whatever the command line said. */
   private readonly undefinedNames = new Set<string>();
   private readonly includeStack: string[] = [];
@@ -142,32 +199,38 @@ class Preprocessor {
     this.includeStack.push(source.path);
     // Instructions before the root (<?define?>, <?include Config.wxi?>) apply to the whole file.
     const prolog = source.xml.children.filter((node) => node.kind === 'pi' && node.span.start < rootXml.span.start);
-    if (prolog.length > 0) this.nodes(prolog, source, new WixElement(rootXml, source, undefined, undefined), undefined);
+    if (prolog.length > 0) this.nodes(prolog, source, new WixElement(rootXml, source, undefined, undefined, this.scopeFor(source)), undefined);
     const root = this.element(rootXml, source, undefined, undefined);
     this.includeStack.pop();
     return { source, root, includes: this.includes, notices: this.notices };
   }
 
   private element(xml: XmlElement, source: SourceFile, parent: WixElement | undefined, condition: string | undefined): WixElement {
-    const element = new WixElement(xml, source, parent, condition);
-    for (const attribute of xml.attributes) {
-      element.setResolved(attribute.name, this.substitute(attribute.value ?? '', source));
-    }
-    const text = xml.children.filter((node) => node.kind === 'text').map((node) => (node.kind === 'text' ? node.value : '')).join('');
-    element.setText(this.trimResolved(this.substitute(text, source)));
-    this.nodes(xml.children, source, element, condition);
+    const element = new WixElement(xml, source, parent, condition, this.scopeFor(source));
+    if (xml.children.length > 0) this.nodes(xml.children, source, element, condition);
     return element;
   }
 
-  private trimResolved(resolved: Resolved): Resolved {
-    return { value: resolved.value.trim(), unresolved: resolved.unresolved };
+  private scopeFor(source: SourceFile): SubstitutionScope {
+    if (!this.scope || this.scope.source !== source || this.scope.variables !== this.variables) {
+      this.scope = new SubstitutionScope(this.variables, source, this.options);
+    }
+    return this.scope;
+  }
+
+  private setVariable(name: string, value: string | undefined): void {
+    this.variables = new Map(this.variables);
+    if (value === undefined) this.variables.delete(name);
+    else this.variables.set(name, value);
   }
 
   /** Walks one list of siblings; conditional blocks nest within a list, as WiX requires. */
   private nodes(nodes: XmlNode[], source: SourceFile, parent: WixElement, inherited: string | undefined): void {
     const frames: ConditionalFrame[] = [];
     const foreachVariables: string[] = [];
+    const outside = { skip: false, condition: inherited };
     const state = (): { skip: boolean; condition: string | undefined } => {
+      if (frames.length === 0) return outside;
       let condition = inherited;
       for (const frame of frames) {
         if (frame.active === false) return { skip: true, condition };
@@ -233,7 +296,7 @@ class Preprocessor {
         const name = /^(\w+)/.exec(pi.data)?.[1];
         if (name) {
           foreachVariables.push(name);
-          this.variables.delete(name);
+          this.setVariable(name, undefined);
         }
         frames.push({ active: true, taken: true, text: describe });
         return;
@@ -252,13 +315,13 @@ class Preprocessor {
           return;
         }
         const raw = (match[2] ?? '').trim().replace(/^"(.*)"$/s, '$1');
-        this.variables.set(match[1], this.substitute(raw, source).value);
+        this.setVariable(match[1], this.substitute(raw, source).value);
         this.undefinedNames.delete(match[1]);
         return;
       }
       case 'undef': {
         const name = pi.data.trim().replace(/^var\./, '');
-        this.variables.delete(name);
+        this.setVariable(name, undefined);
         this.undefinedNames.add(name);
         return;
       }
@@ -325,45 +388,16 @@ class Preprocessor {
     return undefined;
   }
 
-  /** Replaces $(var.X), $(X), $(sys.X); $$ escapes a dollar. Unknown references stay as written. */
-  substitute(raw: string, source: SourceFile | undefined): Resolved {
-    if (raw.indexOf('$') < 0) return { value: raw, unresolved: [] };
-    const unresolved: string[] = [];
-    const value = raw.replace(/\$\$|\$\(([^()]*)\)/g, (whole, reference: string | undefined) => {
-      if (reference === undefined) return '$';
-      const resolved = this.lookup(reference.trim(), source);
-      if (resolved === undefined) {
-        unresolved.push(whole);
-        return whole;
-      }
-      return resolved;
-    });
-    return { value, unresolved };
+  substitute(raw: string, source: SourceFile): Resolved {
+    return this.scopeFor(source).substitute(raw);
   }
 
-  private lookup(reference: string, source: SourceFile | undefined): string | undefined {
-    const dot = reference.indexOf('.');
-    const namespace = dot < 0 ? 'var' : reference.slice(0, dot).toLowerCase();
-    const name = dot < 0 ? reference : reference.slice(dot + 1);
-    if (namespace === 'var') return this.variables.get(name);
-    if (namespace !== 'sys') return undefined;
-    switch (name.toUpperCase()) {
-      case 'SOURCEFILEDIR':
-        return source ? source.folder + path.sep : undefined;
-      case 'SOURCEFILEPATH':
-        return source?.path;
-      case 'CURRENTDIR':
-        return this.options.currentDirectory ? this.options.currentDirectory + path.sep : undefined;
-      case 'PLATFORM':
-      case 'BUILDARCH':
-        return this.options.platform;
-      default:
-        return undefined;
-    }
+  private lookup(reference: string, source: SourceFile): string | undefined {
+    return this.scopeFor(source).lookup(reference);
   }
 
   /** Three-valued evaluation of an <?if?> expression. */
-  evaluate(expression: string, source: SourceFile | undefined): Truth {
+  evaluate(expression: string, source: SourceFile): Truth {
     try {
       const parser = new ConditionParser(tokenize(expression), (reference) => this.lookupOperand(reference, source));
       const result = parser.parseExpression();
@@ -373,7 +407,7 @@ class Preprocessor {
     }
   }
 
-  private lookupOperand(token: string, source: SourceFile | undefined): string | undefined {
+  private lookupOperand(token: string, source: SourceFile): string | undefined {
     if (token.startsWith('$(')) {
       const resolved = this.substitute(token, source);
       return resolved.unresolved.length > 0 ? undefined : resolved.value;
@@ -485,5 +519,21 @@ function compare(left: string, operator: string, right: string): Truth {
       return a <= b;
     default:
       return a >= b;
+  }
+}
+
+function systemVariable(name: string, source: SourceFile | undefined, options: Pick<PreprocessOptions, 'currentDirectory' | 'platform'>): string | undefined {
+  switch (name.toUpperCase()) {
+    case 'SOURCEFILEDIR':
+      return source ? source.folder + path.sep : undefined;
+    case 'SOURCEFILEPATH':
+      return source?.path;
+    case 'CURRENTDIR':
+      return options.currentDirectory ? options.currentDirectory + path.sep : undefined;
+    case 'PLATFORM':
+    case 'BUILDARCH':
+      return options.platform;
+    default:
+      return undefined;
   }
 }

@@ -9,8 +9,8 @@ export const WIX_V4_NAMESPACE = 'http://wixtoolset.org/schemas/v4/wxs';
 
 /** A parsed source file: text as the editor sees it, its XML tree and its line table. */
 export class SourceFile {
-  readonly lines: LineIndex;
   readonly xml: XmlDocument;
+  private lineIndex?: LineIndex;
 
   constructor(
     readonly path: string,
@@ -18,8 +18,12 @@ export class SourceFile {
     readonly version: string,
     readonly decodeWarning?: string,
   ) {
-    this.lines = new LineIndex(text);
     this.xml = parseXml(text);
+  }
+
+  /** Built on first use: most files of a large workspace never report a finding. */
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
   }
 
   get folder(): string {

@@ -99,6 +99,95 @@ function isNameChar(c: number): boolean {
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 
+/** Shared by every element without children; `append` replaces it before adding one. */
+const NO_CHILDREN: XmlNode[] = [];
+
+/**
+ * An element of the tree. Offsets are plain numbers and attributes are read on first use:
+ * a harvested source has tens of thousands of elements whose attributes no rule ever asks for.
+ */
+class Element implements XmlElement {
+  readonly prefix: string;
+  readonly localName: string;
+  namespaceUri = '';
+  parent?: XmlElement;
+  children: XmlNode[] = NO_CHILDREN;
+  selfClosing = false;
+  /** End of the start tag, and of the whole element. */
+  tagEnd: number;
+  end: number;
+  endTag?: Span;
+  private attributeList?: XmlAttribute[];
+
+  constructor(private readonly text: string, readonly name: string, readonly start: number, readonly nameEnd: number) {
+    const colon = name.indexOf(':');
+    this.prefix = colon > 0 ? name.slice(0, colon) : '';
+    this.localName = colon > 0 ? name.slice(colon + 1) : name;
+    this.tagEnd = this.end = nameEnd;
+  }
+
+  get kind(): 'element' {
+    return 'element';
+  }
+
+  get nameSpan(): Span {
+    return { start: this.start + 1, end: this.nameEnd };
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get startTagSpan(): Span {
+    return { start: this.start, end: this.tagEnd };
+  }
+
+  get endTagSpan(): Span | undefined {
+    return this.endTag;
+  }
+
+  get attributes(): XmlAttribute[] {
+    return (this.attributeList ??= readWellFormedAttributes(this.text, this.nameEnd, this.tagEnd));
+  }
+
+  setAttributes(attributes: XmlAttribute[]): void {
+    this.attributeList = attributes;
+  }
+}
+
+function nodeEnd(node: XmlNode): number {
+  return node instanceof Element ? node.end : node.span.end;
+}
+
+/** Attributes of a start tag the scanner already found well-formed (quoted values, no stray characters). */
+function readWellFormedAttributes(text: string, from: number, to: number): XmlAttribute[] {
+  const attributes: XmlAttribute[] = [];
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (!isNameStart(c)) {
+      i++;
+      continue;
+    }
+    const nameStart = i;
+    while (i < to && isNameChar(text.charCodeAt(i))) i++;
+    const nameEnd = i;
+    while (i < to && text.charCodeAt(i) !== QUOT && text.charCodeAt(i) !== APOS) i++;
+    const quote = text.charCodeAt(i);
+    const close = text.indexOf(quote === QUOT ? '"' : "'", i + 1);
+    if (i >= to || close < 0 || close >= to) break;
+    attributes.push({
+      name: text.slice(nameStart, nameEnd),
+      nameSpan: { start: nameStart, end: nameEnd },
+      value: decodeEntities(text.slice(i + 1, close)),
+      valueSpan: { start: i + 1, end: close },
+      span: { start: nameStart, end: close + 1 },
+    });
+    i = close + 1;
+  }
+  return attributes;
+}
+
 export function parseXml(text: string): XmlDocument {
   return new Scanner(text).parse();
 }
@@ -108,7 +197,9 @@ class Scanner {
   private readonly errors: XmlError[] = [];
   private readonly comments: XmlComment[] = [];
   private readonly topLevel: XmlNode[] = [];
-  private readonly open: XmlElement[] = [];
+  private readonly open: Element[] = [];
+  /** Set by scanPlainTag: whether the tag it read ended with '/>'. */
+  private plainTagSelfClosing = false;
   /** Namespace scopes parallel to `open`: each holds only the declarations of its element. */
   private readonly scopes: (Map<string, string> | undefined)[] = [];
   /** Built on the first cut-off start tag; one pass keeps recovery linear on broken files. */
@@ -141,7 +232,7 @@ class Scanner {
     for (let i = this.open.length - 1; i >= 0; i--) {
       const element = this.open[i];
       this.error(`<${element.name}> is not closed`, element.nameSpan.start, element.nameSpan.end);
-      element.span.end = length;
+      element.end = length;
     }
     const root = this.topLevel.find((node): node is XmlElement => node.kind === 'element');
     return { children: this.topLevel, root, comments: this.comments, errors: this.errors };
@@ -155,8 +246,9 @@ class Scanner {
     const parent = this.open[this.open.length - 1];
     if (parent) {
       if (node.kind === 'element') node.parent = parent;
+      if (parent.children === NO_CHILDREN) parent.children = [];
       parent.children.push(node);
-      parent.span.end = Math.max(parent.span.end, node.span.end);
+      parent.end = Math.max(parent.end, nodeEnd(node));
     } else {
       this.topLevel.push(node);
     }
@@ -164,6 +256,10 @@ class Scanner {
 
   private addText(start: number, end: number): void {
     if (this.open.length === 0) return; // Whitespace or stray characters outside the root carry no authoring.
+    // Indentation between elements carries nothing either; skipping it keeps large files cheap.
+    let i = start;
+    while (i < end && isWhitespace(this.text.charCodeAt(i))) i++;
+    if (i === end) return;
     const raw = this.text.slice(start, end);
     this.append({ kind: 'text', value: decodeEntities(raw), span: { start, end } });
   }
@@ -185,50 +281,45 @@ class Scanner {
     const start = this.pos;
     const nameEnd = this.readName(start + 1);
     const name = text.slice(start + 1, nameEnd);
-    const colon = name.indexOf(':');
-    const element: XmlElement = {
-      kind: 'element',
-      name,
-      prefix: colon > 0 ? name.slice(0, colon) : '',
-      localName: colon > 0 ? name.slice(colon + 1) : name,
-      namespaceUri: '',
-      nameSpan: { start: start + 1, end: nameEnd },
-      attributes: [],
-      children: [],
-      span: { start, end: nameEnd },
-      startTagSpan: { start, end: nameEnd },
-      selfClosing: false,
-    };
-    let i = nameEnd;
-    let closed = false;
-    while (i < text.length) {
-      i = this.skipWhitespace(i);
-      const c = text.charCodeAt(i);
-      if (c === GT) {
-        i++;
-        closed = true;
-        break;
+    const element = new Element(text, name, start, nameEnd);
+    let i = this.scanPlainTag(nameEnd);
+    let closed = i >= 0;
+    let scope: Map<string, string> | undefined;
+    if (closed) {
+      element.selfClosing = this.plainTagSelfClosing;
+    } else {
+      // Namespace declarations or something malformed: read every attribute now, with errors.
+      const attributes: XmlAttribute[] = [];
+      i = nameEnd;
+      while (i < text.length) {
+        i = this.skipWhitespace(i);
+        const c = text.charCodeAt(i);
+        if (c === GT) {
+          i++;
+          closed = true;
+          break;
+        }
+        if (c === SLASH && text.charCodeAt(i + 1) === GT) {
+          i += 2;
+          element.selfClosing = true;
+          closed = true;
+          break;
+        }
+        if (c === LT || i >= text.length) break;
+        if (isNameStart(c)) {
+          i = this.attribute(attributes, i);
+          continue;
+        }
+        const junkEnd = this.skipJunk(i);
+        this.error(`Unexpected '${text.slice(i, Math.min(junkEnd, i + 20))}' in <${name}>`, i, junkEnd);
+        i = junkEnd;
       }
-      if (c === SLASH && text.charCodeAt(i + 1) === GT) {
-        i += 2;
-        element.selfClosing = true;
-        closed = true;
-        break;
-      }
-      if (c === LT || i >= text.length) break;
-      if (isNameStart(c)) {
-        i = this.attribute(element, i);
-        continue;
-      }
-      const junkEnd = this.skipJunk(i);
-      this.error(`Unexpected '${text.slice(i, Math.min(junkEnd, i + 20))}' in <${name}>`, i, junkEnd);
-      i = junkEnd;
+      element.setAttributes(attributes);
+      if (!closed) this.error(`The start tag <${name}> is not finished: '>' expected`, start + 1, nameEnd);
+      scope = this.declareNamespaces(attributes);
     }
-    if (!closed) this.error(`The start tag <${name}> is not finished: '>' expected`, element.nameSpan.start, element.nameSpan.end);
-    element.startTagSpan.end = i;
-    element.span.end = i;
+    element.tagEnd = element.end = i;
     this.pos = i;
-    const scope = this.declareNamespaces(element);
     element.namespaceUri = this.resolvePrefix(element.prefix, scope) ?? '';
     this.append(element);
     // A start tag cut off while typing (`<Property Id="A`) has no content, or it would adopt the
@@ -236,6 +327,46 @@ class Scanner {
     if (!element.selfClosing && (closed || this.hasEndTag(name, i))) {
       this.open.push(element);
       this.scopes.push(scope);
+    }
+  }
+
+  /**
+   * Skips the attributes of a well-formed start tag without building them; returns the offset
+   * after its '>' or '/>', or -1 when the tag declares namespaces or is malformed.
+   */
+  private scanPlainTag(from: number): number {
+    const text = this.text;
+    const length = text.length;
+    let i = from;
+    for (;;) {
+      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      const c = text.charCodeAt(i);
+      if (c === GT) {
+        this.plainTagSelfClosing = false;
+        return i + 1;
+      }
+      if (c === SLASH && text.charCodeAt(i + 1) === GT) {
+        this.plainTagSelfClosing = true;
+        return i + 2;
+      }
+      if (!isNameStart(c) || text.startsWith('xmlns', i)) return -1;
+      i++;
+      while (i < length && isNameChar(text.charCodeAt(i))) i++;
+      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== EQ) return -1;
+      i++;
+      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      const quote = text.charCodeAt(i);
+      if (quote !== QUOT && quote !== APOS) return -1;
+      i++;
+      for (;;) {
+        if (i >= length) return -1;
+        const v = text.charCodeAt(i);
+        if (v === quote) break;
+        if (v === LT) return -1;
+        i++;
+      }
+      i++;
     }
   }
 
@@ -267,12 +398,12 @@ class Scanner {
     return i;
   }
 
-  private attribute(element: XmlElement, from: number): number {
+  private attribute(attributes: XmlAttribute[], from: number): number {
     const text = this.text;
     const nameEnd = this.readName(from);
     const name = text.slice(from, nameEnd);
     const attribute: XmlAttribute = { name, nameSpan: { start: from, end: nameEnd }, span: { start: from, end: nameEnd } };
-    element.attributes.push(attribute);
+    attributes.push(attribute);
     let i = this.skipWhitespace(nameEnd);
     if (text.charCodeAt(i) !== EQ) {
       this.error(`Attribute ${name} has no value: '=' expected`, from, nameEnd);
@@ -320,9 +451,9 @@ class Scanner {
     return end;
   }
 
-  private declareNamespaces(element: XmlElement): Map<string, string> | undefined {
+  private declareNamespaces(attributes: XmlAttribute[]): Map<string, string> | undefined {
     let scope: Map<string, string> | undefined;
-    for (const attribute of element.attributes) {
+    for (const attribute of attributes) {
       if (attribute.name === 'xmlns') (scope ??= new Map()).set('', attribute.value ?? '');
       else if (attribute.name.startsWith('xmlns:')) (scope ??= new Map()).set(attribute.name.slice(6), attribute.value ?? '');
     }
@@ -365,14 +496,14 @@ class Scanner {
       const unclosed = this.open.pop()!;
       this.scopes.pop();
       this.error(`<${unclosed.name}> is not closed before </${name}>`, unclosed.nameSpan.start, unclosed.nameSpan.end);
-      unclosed.span.end = start;
+      unclosed.end = start;
     }
     const element = this.open.pop()!;
     this.scopes.pop();
-    element.endTagSpan = span;
-    element.span.end = i;
+    element.endTag = span;
+    element.end = i;
     const parent = this.open[this.open.length - 1];
-    if (parent) parent.span.end = Math.max(parent.span.end, i);
+    if (parent) parent.end = Math.max(parent.end, i);
   }
 
   private processingInstruction(): void {
