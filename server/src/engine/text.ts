@@ -1,3 +1,4 @@
+import { isUtf8 } from 'buffer';
 import type { Position, Range, Span } from './types';
 
 export type SourceEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | string;
@@ -50,6 +51,10 @@ function declaredEncoding(bytes: Uint8Array): string | undefined {
 }
 
 function decodeWith(label: string, bytes: Uint8Array, encoding: SourceEncoding): DecodedText {
+  if (label === 'utf-8' && isUtf8(bytes)) {
+    // The common case, checked and decoded natively (several times faster than TextDecoder).
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), encoding };
+  }
   const decoder = new TextDecoder(label, { fatal: true });
   const fix = decoder.encoding === 'windows-1252' ? fixWindows1252 : (text: string) => text;
   try {
@@ -75,10 +80,15 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    if (/\r(?!\n)/.test(text)) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
+    } else {
+      // No lone CR (LF or CRLF files): let the native search find the line feeds.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     }
     this.lineStarts = starts;
   }

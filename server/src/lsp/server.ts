@@ -43,7 +43,10 @@ interface AnalyzeWorkspaceSummary {
 /** Files whose change on disk can change findings: sources, projects, certificates, configuration. */
 const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/wix-uac.json'];
 
-/** Long enough to fold a burst of keystrokes or a multi-file save into one analysis, short enough not to be seen. */
+/**
+ * The least time between the end of one analysis and the start of the next. A change after a
+ * pause is analysed at once; a burst of keystrokes or a multi-file save folds into few analyses.
+ */
 const ANALYSIS_DELAY_MS = 30;
 
 export function startServer(connection: Connection): void {
@@ -89,6 +92,8 @@ class WixUacServer {
   private readonly publishedDiagnostics = new Map<string, string>();
   private publishedLenses = '[]';
   private pendingAnalysis: NodeJS.Timeout | undefined;
+  /** When the last analysis finished (performance.now()), for the pause between analyses. */
+  private lastAnalysisEnd = -Infinity;
   /** Set once the settings are in: an analysis before that would publish with the wrong severities. */
   private ready = false;
 
@@ -241,7 +246,8 @@ class WixUacServer {
   private scheduleAnalysis(): void {
     if (!this.ready) return;
     // A run already scheduled will read the overlay when it fires, so it sees this change too.
-    this.pendingAnalysis ??= setTimeout(() => this.analyzeNow(), ANALYSIS_DELAY_MS);
+    const wait = Math.max(0, this.lastAnalysisEnd + ANALYSIS_DELAY_MS - performance.now());
+    this.pendingAnalysis ??= setTimeout(() => this.analyzeNow(), wait);
   }
 
   /** The latest result, brought up to date first if a change is waiting: answers never use older text. */
@@ -269,9 +275,11 @@ class WixUacServer {
     try {
       result = this.engine.analyze({ roots, severityOverrides: this.settings.severityOverrides });
     } catch (error) {
+      this.lastAnalysisEnd = performance.now();
       this.logError(`analysis of ${roots.join(', ')} failed`, error);
       return error instanceof Error ? error.message : String(error);
     }
+    this.lastAnalysisEnd = performance.now();
     this.result = result;
     this.analyzedVersions.clear();
     for (const document of this.documents.all()) {

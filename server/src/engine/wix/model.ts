@@ -102,7 +102,7 @@ export interface BundleModel {
 
 export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: CompilationUnit, fs: FileSystem): ProductModel {
   const entry = linked.entry;
-  const elements = linked.sections.flatMap((section) => [section, ...section.descendants()]);
+  const elements = linkedElements(linked);
   const packageElement = wixVersion === 3 ? entry.children.find((child) => child.name === 'Package') : entry;
   const properties = propertyAssignments(elements);
   const scope = wixVersion === 3 ? scopeV3(packageElement, properties) : scopeV4(entry);
@@ -128,7 +128,7 @@ export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: Compi
 }
 
 export function buildBundle(linked: LinkedEntry): BundleModel {
-  const elements = linked.sections.flatMap((section) => [section, ...section.descendants()]);
+  const elements = linkedElements(linked);
   return { element: linked.entry, msiProperties: propertyAssignments(elements).filter((p) => p.authoring === 'MsiProperty'), elements };
 }
 
@@ -281,4 +281,14 @@ function patchCertificate(element: WixElement, unit: CompilationUnit, fs: FileSy
   entry.searched = [...new Set(candidates)];
   entry.resolvedPath = entry.searched.map((candidate) => findExisting(fs, candidate)).find((found) => found !== undefined);
   return entry;
+}
+
+/** The linked sections and everything in them, in document order. */
+function linkedElements(linked: LinkedEntry): WixElement[] {
+  const elements: WixElement[] = [];
+  for (const section of linked.sections) {
+    elements.push(section);
+    for (const element of section.descendants()) elements.push(element);
+  }
+  return elements;
 }

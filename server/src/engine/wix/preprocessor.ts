@@ -80,8 +80,7 @@ export class WixElement {
   }
 
   attribute(name: string): XmlAttribute | undefined {
-    for (const attribute of this.xml.attributes) if (attribute.name === name) return attribute;
-    return undefined;
+    return this.xml.getAttribute(name);
   }
 
   /** Attribute value after preprocessor substitution. */

@@ -27,6 +27,8 @@ export interface XmlElement {
   namespaceUri: string;
   nameSpan: Span;
   attributes: XmlAttribute[];
+  /** The attribute of that name (case-sensitive, as in WiX). */
+  getAttribute(name: string): XmlAttribute | undefined;
   children: XmlNode[];
   parent?: XmlElement;
   /** From `<` of the start tag to the end of the end tag (or of the last recovered content). */
@@ -118,6 +120,7 @@ class Element implements XmlElement {
   end: number;
   endTag?: Span;
   private attributeList?: XmlAttribute[];
+  private looked = false;
 
   constructor(private readonly text: string, readonly name: string, readonly start: number, readonly nameEnd: number) {
     const colon = name.indexOf(':');
@@ -150,6 +153,21 @@ class Element implements XmlElement {
     return (this.attributeList ??= readWellFormedAttributes(this.text, this.nameEnd, this.tagEnd));
   }
 
+  getAttribute(name: string): XmlAttribute | undefined {
+    // The first lookup on a tag not read yet reads just that attribute (linking asks one
+    // attribute of thousands of elements); a second lookup reads the whole list once.
+    let list = this.attributeList;
+    if (!list) {
+      if (this.looked) list = this.attributes;
+      else {
+        this.looked = true;
+        list = readWellFormedAttributes(this.text, this.nameEnd, this.tagEnd, name);
+      }
+    }
+    for (const attribute of list) if (attribute.name === name) return attribute;
+    return undefined;
+  }
+
   setAttributes(attributes: XmlAttribute[]): void {
     this.attributeList = attributes;
   }
@@ -160,7 +178,7 @@ function nodeEnd(node: XmlNode): number {
 }
 
 /** Attributes of a start tag the scanner already found well-formed (quoted values, no stray characters). */
-function readWellFormedAttributes(text: string, from: number, to: number): XmlAttribute[] {
+function readWellFormedAttributes(text: string, from: number, to: number, only?: string): XmlAttribute[] {
   const attributes: XmlAttribute[] = [];
   let i = from;
   while (i < to) {
@@ -176,6 +194,10 @@ function readWellFormedAttributes(text: string, from: number, to: number): XmlAt
     const quote = text.charCodeAt(i);
     const close = text.indexOf(quote === QUOT ? '"' : "'", i + 1);
     if (i >= to || close < 0 || close >= to) break;
+    if (only !== undefined && (nameEnd - nameStart !== only.length || !text.startsWith(only, nameStart))) {
+      i = close + 1;
+      continue;
+    }
     attributes.push({
       name: text.slice(nameStart, nameEnd),
       nameSpan: { start: nameStart, end: nameEnd },
@@ -628,8 +650,7 @@ export function decodeEntities(raw: string): string {
 
 /** The attribute of that name (case-sensitive, as in WiX). */
 export function attr(element: XmlElement, name: string): XmlAttribute | undefined {
-  for (const attribute of element.attributes) if (attribute.name === name) return attribute;
-  return undefined;
+  return element.getAttribute(name);
 }
 
 export function childElements(element: XmlElement): XmlElement[] {
