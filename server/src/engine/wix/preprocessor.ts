@@ -57,6 +57,8 @@ export class SubstitutionScope {
 
 export class WixElement {
   readonly children: WixElement[] = [];
+  /** Local name: `Package`, `Property`… (WiX elements are told apart by namespace, not prefix). */
+  readonly name: string;
   /** Only values that needed substitution are kept. */
   private resolvedCache?: Map<string, Resolved>;
   private textCache?: Resolved;
@@ -69,10 +71,8 @@ export class WixElement {
     /** The undecided preprocessor conditions this element depends on, e.g. `<?ifdef Debug?>`. */
     readonly condition: string | undefined,
     private readonly scope: SubstitutionScope,
-  ) {}
-
-  get name(): string {
-    return this.xml.localName;
+  ) {
+    this.name = xml.localName;
   }
 
   get namespaceUri(): string {
