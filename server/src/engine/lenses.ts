@@ -41,16 +41,17 @@ export function productStatus(product: ProductModel, readCertificate: ReadCertif
   const policy = product.registryWrites.find((write) => disablingPolicy(write, product)?.unresolved.length === 0);
   if (policy) return `disabled machine-wide by the DisableLUAPatching policy this package writes (${where(policy.element)})`;
   if (product.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
-  if (!product.installerVersion.unresolved && product.installerVersion.value < MINIMUM_INSTALLER_VERSION) return `not ready — InstallerVersion ${product.installerVersion.value} is below ${MINIMUM_INSTALLER_VERSION}`;
+  if (!product.installerVersion.unresolved?.length && product.installerVersion.value < MINIMUM_INSTALLER_VERSION) return `not ready — InstallerVersion ${product.installerVersion.value} is below ${MINIMUM_INSTALLER_VERSION}`;
   const signers: string[] = [];
   for (const entry of product.patchCertificates) {
     if (!entry.resolvedPath) continue;
     const result = readCertificate(entry.resolvedPath);
-    if (result.ok) signers.push(describeCertificate(result.certificate));
+    // A PEM file lands in CertData as text and never matches a signer: only DER counts.
+    if (result.ok && result.certificate.encoding === 'der') signers.push(describeCertificate(result.certificate));
   }
   if (signers.length === 0) {
     const unresolvable = product.patchCertificates.every((entry) => entry.unresolvable);
-    return unresolvable ? 'ready if the certificate files resolve at build time (paths use build-time variables)' : 'not ready — no readable certificate file';
+    return unresolvable ? 'ready if the certificate files resolve at build time (paths use build-time variables)' : 'not ready — no usable certificate file (missing, unreadable or PEM)';
   }
   return `ready — trusts ${signers.join(', ')}`;
 }
@@ -62,6 +63,7 @@ function certificateStatus(entry: ProductModel['patchCertificates'][number], rea
   const result = readCertificate(entry.resolvedPath);
   if (!result.ok) return `not a certificate: ${result.reason}`;
   const certificate = result.certificate;
+  if (certificate.encoding !== 'der') return `${describeCertificate(certificate)} · PEM file: Windows Installer needs the DER (.cer) form`;
   const state = validityState(certificate, now);
   const validity = state === 'expired' ? `expired ${day(certificate.notAfter)}` : state === 'not-yet-valid' ? `valid from ${day(certificate.notBefore)}` : `valid until ${day(certificate.notAfter)}`;
   return `${describeCertificate(certificate)} · SHA-1 ${certificate.sha1} · ${validity}`;

@@ -3,38 +3,34 @@
 import { validityState, type CertificateInfo } from '../certificates';
 import type { ProductModel } from '../wix/model';
 import { describeCertificate } from './certificate-fixes';
-import { conditionNote, type Rule, type RuleContext } from './rule';
+import { conditionNote, type Rule, type RuleContext, uniquePatchCertificates } from './rule';
 
 export const expiredPatchCertificate: Rule = {
   id: 'expired-patch-certificate',
   defaultSeverity: 'information',
   description: 'A listed patch certificate has expired or is not yet valid.',
   check(context) {
-    const seen = new Set<unknown>();
-    for (const product of context.products) {
-      for (const entry of product.patchCertificates) {
-        if (!entry.resolvedPath || seen.has(entry.element)) continue;
-        const result = context.readCertificate(entry.resolvedPath);
-        if (!result.ok) continue;
-        const certificate = result.certificate;
-        const state = validityState(certificate, context.now);
-        if (state === 'valid') continue;
-        seen.add(entry.element);
-        const name = describeCertificate(certificate);
-        const note = conditionNote(entry.element);
-        const current = currentCertificates(product, context).filter((other) => other.sha1 !== certificate.sha1);
-        const advice = current.length > 0
-          ? `sign new patches with ${current.map(describeCertificate).join(' or ')}, which this product lists too.`
-          : 'list a current certificate as well, and sign new patches with it.';
-        context.report({
-          element: entry.element,
-          span: entry.element.attribute('SourceFile')?.valueSpan,
-          message:
-            state === 'expired'
-              ? `The patch certificate ${name} expired on ${day(certificate.notAfter)}${note}. Patches already signed with it still apply without a UAC prompt (Windows Installer does not reject an expired signer), but no new patch can be signed with it: ${advice}`
-              : `The patch certificate ${name} is not valid before ${day(certificate.notBefore)}${note}: no patch can be signed with it until then. Check the certificate's dates; meanwhile ${advice}`,
-        });
-      }
+    for (const { product, entry } of uniquePatchCertificates(context)) {
+      if (!entry.resolvedPath) continue;
+      const result = context.readCertificate(entry.resolvedPath);
+      if (!result.ok) continue;
+      const certificate = result.certificate;
+      const state = validityState(certificate, context.now);
+      if (state === 'valid') continue;
+      const name = describeCertificate(certificate);
+      const note = conditionNote(entry.element);
+      const current = currentCertificates(product, context).filter((other) => other.sha1 !== certificate.sha1);
+      const advice = current.length > 0
+        ? `sign new patches with ${current.map(describeCertificate).join(' or ')}, which this product lists too.`
+        : 'list a current certificate as well, and sign new patches with it.';
+      context.report({
+        element: entry.element,
+        span: entry.element.attribute('SourceFile')?.valueSpan,
+        message:
+          state === 'expired'
+            ? `The patch certificate ${name} expired on ${day(certificate.notAfter)}${note}. Patches already signed with it still apply without a UAC prompt (Windows Installer does not reject an expired signer), but no new patch can be signed with it: ${advice}`
+            : `The patch certificate ${name} is not valid before ${day(certificate.notBefore)}${note}: no patch can be signed with it until then. Check the certificate's dates; meanwhile ${advice}`,
+      });
     }
   },
 };

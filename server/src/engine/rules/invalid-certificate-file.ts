@@ -3,45 +3,41 @@
 import * as path from 'path';
 import { authoredRelativePath } from '../paths';
 import { describeCertificate, useExistingCertificateFixes } from './certificate-fixes';
-import { conditionNote, type Rule } from './rule';
+import { conditionNote, type Rule, uniquePatchCertificates } from './rule';
 
 export const invalidCertificateFile: Rule = {
   id: 'invalid-certificate-file',
   defaultSeverity: 'error',
   description: 'A DigitalCertificate SourceFile is not an X.509 certificate.',
   check(context) {
-    const seen = new Set<unknown>();
-    for (const product of context.products) {
-      for (const certificate of product.patchCertificates) {
-        if (!certificate.resolvedPath || seen.has(certificate.element)) continue;
-        const result = context.readCertificate(certificate.resolvedPath);
-        if (result.ok && result.certificate.encoding === 'der') continue;
-        seen.add(certificate.element);
-        const element = certificate.element;
-        const shown = authoredRelativePath(element.source.folder, certificate.resolvedPath);
-        const note = conditionNote(element);
-        if (result.ok) {
-          // WiX copies the file into CertData unchanged; Windows Installer compares DER bytes.
-          const pem = path.basename(certificate.resolvedPath);
-          const der = `${path.basename(pem, path.extname(pem))}.cer`;
-          context.report({
-            element,
-            span: element.attribute('SourceFile')?.valueSpan,
-            message:
-              `${shown} holds ${describeCertificate(result.certificate)} as PEM (Base64 text)${note}. WiX copies the file into MsiDigitalCertificate byte for byte, ` +
-              'and Windows Installer expects the DER certificate there, so it never recognises a patch signed with it. ' +
-              `Convert it to DER (openssl x509 -in ${pem} -outform der -out ${der}, or certutil -decode ${pem} ${der}) and name the .cer file.`,
-            fixes: useExistingCertificateFixes(element, product, context, result.certificate),
-          });
-          continue;
-        }
+    for (const { product, entry: certificate } of uniquePatchCertificates(context)) {
+      if (!certificate.resolvedPath) continue;
+      const result = context.readCertificate(certificate.resolvedPath);
+      if (result.ok && result.certificate.encoding === 'der') continue;
+      const element = certificate.element;
+      const shown = authoredRelativePath(element.source.folder, certificate.resolvedPath);
+      const note = conditionNote(element);
+      if (result.ok) {
+        // WiX copies the file into CertData unchanged; Windows Installer compares DER bytes.
+        const pem = path.basename(certificate.resolvedPath);
+        const der = `${path.basename(pem, path.extname(pem))}.cer`;
         context.report({
           element,
           span: element.attribute('SourceFile')?.valueSpan,
-          message: `${shown} is not an X.509 certificate: ${result.reason}${note}. MsiDigitalCertificate needs the DER certificate (.cer) that signs your patches.`,
-          fixes: useExistingCertificateFixes(element, product, context),
+          message:
+            `${shown} holds ${describeCertificate(result.certificate)} as PEM (Base64 text)${note}. WiX copies the file into MsiDigitalCertificate byte for byte, ` +
+            'and Windows Installer expects the DER certificate there, so it never recognises a patch signed with it. ' +
+            `Convert it to DER (openssl x509 -in ${pem} -outform der -out ${der}, or certutil -decode ${pem} ${der}) and name the .cer file.`,
+          fixes: useExistingCertificateFixes(element, product, context, result.certificate),
         });
+        continue;
       }
+      context.report({
+        element,
+        span: element.attribute('SourceFile')?.valueSpan,
+        message: `${shown} is not an X.509 certificate: ${result.reason}${note}. MsiDigitalCertificate needs the DER certificate (.cer) that signs your patches.`,
+        fixes: useExistingCertificateFixes(element, product, context),
+      });
     }
   },
 };

@@ -1,9 +1,9 @@
 /** Flags a DigitalCertificate whose SourceFile names no existing file, or no file at all. */
 
-import { authoredRelativePath, isForeignAbsolutePath } from '../paths';
+import { authoredRelativePath } from '../paths';
 import type { PatchCertificateEntry } from '../wix/model';
 import { useExistingCertificateFixes } from './certificate-fixes';
-import { conditionNote, type Rule } from './rule';
+import { conditionNote, type Rule, uniquePatchCertificates } from './rule';
 
 const CONSEQUENCE = 'The build fails, and no MsiPatchCertificate row can be written.';
 
@@ -12,25 +12,21 @@ export const missingCertificateFile: Rule = {
   defaultSeverity: 'error',
   description: 'A DigitalCertificate SourceFile does not exist.',
   check(context) {
-    const seen = new Set<unknown>();
-    for (const product of context.products) {
-      for (const certificate of product.patchCertificates) {
-        if (seen.has(certificate.element) || certificate.unresolvable || certificate.resolvedPath) continue;
-        const authored = certificate.sourceFile?.value.trim() ?? '';
-        if (authored !== '' && (certificate.searched.length === 0 || isForeignAbsolutePath(authored))) continue;
-        seen.add(certificate.element);
-        const element = certificate.element;
-        const note = conditionNote(element);
-        context.report({
-          element,
-          span: element.attribute('SourceFile')?.valueSpan,
-          message:
-            authored === ''
-              ? `This DigitalCertificate has ${certificate.sourceFile ? 'an empty SourceFile' : 'no SourceFile'}${note}. ${CONSEQUENCE} Name the DER certificate (.cer) that signs your patches.`
-              : `Certificate file not found: ${shownPath(certificate)}${whereLooked(certificate, product.unit.project?.folder)}${note}. ${CONSEQUENCE}`,
-          fixes: useExistingCertificateFixes(element, product, context),
-        });
-      }
+    for (const { product, entry: certificate } of uniquePatchCertificates(context)) {
+      if (certificate.unresolvable || certificate.resolvedPath) continue;
+      const authored = certificate.sourceFile?.value.trim() ?? '';
+      if (authored !== '' && certificate.searched.length === 0) continue;
+      const element = certificate.element;
+      const note = conditionNote(element);
+      context.report({
+        element,
+        span: element.attribute('SourceFile')?.valueSpan,
+        message:
+          authored === ''
+            ? `This DigitalCertificate has ${certificate.sourceFile ? 'an empty SourceFile' : 'no SourceFile'}${note}. ${CONSEQUENCE} Name the DER certificate (.cer) that signs your patches.`
+            : `Certificate file not found: ${shownPath(certificate)}${whereLooked(certificate, product.unit.project?.folder)}${note}. ${CONSEQUENCE}`,
+        fixes: useExistingCertificateFixes(element, product, context),
+      });
     }
   },
 };

@@ -1,7 +1,7 @@
 import type { CertificateReadResult } from '../certificates';
 import type { Fix, RelatedLocation, RuleMeta, Severity, Span } from '../types';
 import type { WixElement } from '../wix/preprocessor';
-import type { BundleModel, ProductModel } from '../wix/model';
+import type { BundleModel, PatchCertificateEntry, ProductModel } from '../wix/model';
 
 export interface WorkspaceCertificate {
   path: string;
@@ -57,4 +57,18 @@ export function related(element: WixElement, message: string, span: Span = eleme
 /** Products that are real packages (not merge modules) and, by default, install per-machine. */
 export function perMachineProducts(context: RuleContext): ProductModel[] {
   return context.products.filter((product) => product.kind === 'product' && product.scope.perMachine);
+}
+
+/** Each listed DigitalCertificate once (a fragment may be linked into several products), with the first product that lists it. */
+export function uniquePatchCertificates(context: RuleContext): { product: ProductModel; entry: PatchCertificateEntry }[] {
+  const seen = new Set<WixElement>();
+  const entries: { product: ProductModel; entry: PatchCertificateEntry }[] = [];
+  for (const product of context.products) {
+    for (const entry of product.patchCertificates) {
+      if (seen.has(entry.element)) continue;
+      seen.add(entry.element);
+      entries.push({ product, entry });
+    }
+  }
+  return entries;
 }

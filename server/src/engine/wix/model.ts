@@ -4,7 +4,7 @@
 
 import * as path from 'path';
 import type { FileSystem } from '../fs';
-import { findExisting, isAbsoluteAuthoredPath, toHostPath } from '../paths';
+import { findExisting, isAbsoluteAuthoredPath, isForeignAbsolutePath, toHostPath } from '../paths';
 import type { LinkedEntry } from './link';
 import type { Resolved, WixElement } from './preprocessor';
 import type { CompilationUnit } from './project';
@@ -269,7 +269,8 @@ function patchCertificate(element: WixElement, unit: CompilationUnit, fs: FileSy
   const entry: PatchCertificateEntry = { element, id: element.value('Id'), sourceFile, searched: [], unresolvable: false };
   if (!sourceFile || sourceFile.value.trim() === '') return entry;
   const authored = sourceFile.value.trim();
-  if (sourceFile.unresolved.length > 0 || /!\(/.test(authored)) {
+  // Build-time references, and drive-letter or UNC paths on a host that has neither, cannot be checked here.
+  if (sourceFile.unresolved.length > 0 || /!\(/.test(authored) || isForeignAbsolutePath(authored)) {
     entry.unresolvable = true;
     return entry;
   }
