@@ -71,6 +71,17 @@ describe('link', () => {
     assert.deepEqual(linked, { 'Package Contoso Tools': ['ConfigFolders.wxs', 'InstallFolder.wxs', 'ToolsFolders.wxs'] });
   });
 
+  it('a custom action links the fragment of the Binary or File it runs (v4 BinaryRef/FileRef, v3 BinaryKey)', () => {
+    const linked = linkFiles({
+      'Product.wxs': pkg('Contoso Tools', '    <CustomActionRef Id="CheckLicense" />\n    <CustomActionRef Id="RunTool" />'),
+      'Actions.wxs': fragment('    <CustomAction Id="CheckLicense" BinaryRef="LicenseDll" DllEntry="Check" />\n    <CustomAction Id="RunTool" FileRef="ToolExe" ExeCommand="" />'),
+      'Binaries.wxs': fragment('    <Binary Id="LicenseDll" SourceFile="License.dll" />'),
+      'Files.wxs': fragment('    <Component Id="Tool" Directory="INSTALLFOLDER">\n      <File Id="ToolExe" Source="Tool.exe" />\n    </Component>'),
+      'Unused.wxs': fragment('    <Binary Id="OtherDll" SourceFile="Other.dll" />'),
+    });
+    assert.deepEqual(linked, { 'Package Contoso Tools': ['Actions.wxs', 'Binaries.wxs', 'Files.wxs'] });
+  });
+
   it('a SetProperty is linked through the custom action it defines (Set<Id>, or its Action)', () => {
     const linked = linkFiles({
       'Product.wxs': pkg('Contoso Tools', '    <InstallExecuteSequence>\n      <Custom Action="SetINSTALLMODE" Before="CostFinalize" />\n      <Custom Action="ConfigureRoot" After="CostFinalize" />\n    </InstallExecuteSequence>'),

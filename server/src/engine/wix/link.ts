@@ -25,7 +25,7 @@ export function sectionsOf(roots: WixElement[]): WixElement[] {
 export function link(sections: WixElement[]): LinkedEntry[] {
   // Only kinds something refers to can pull a fragment in; reading the Id of every File and
   // RegistryValue of a harvested source would be wasted work.
-  const referencedKinds = new Set<string>(['CustomAction', 'Directory']);
+  const referencedKinds = new Set<string>(['CustomAction', 'Directory', 'Binary', 'File']);
   for (const section of sections) {
     for (const element of section.descendants()) if (element.name.endsWith('Ref')) referencedKinds.add(element.name.slice(0, -3));
   }
@@ -87,6 +87,13 @@ function referencedSymbol(element: WixElement): string | undefined {
   if (name === 'Component' || name === 'ComponentGroup') {
     const directory = element.value('Directory');
     return directory ? `Directory:${directory}` : undefined;
+  }
+  if (name === 'CustomAction') {
+    // The DLL or file a custom action runs from (v4 BinaryRef/FileRef, v3 BinaryKey/FileKey).
+    const binary = element.value('BinaryRef') ?? element.value('BinaryKey');
+    if (binary) return `Binary:${binary}`;
+    const file = element.value('FileRef') ?? element.value('FileKey');
+    return file ? `File:${file}` : undefined;
   }
   return undefined;
 }
