@@ -16,7 +16,7 @@ import { link, sectionsOf } from './wix/link';
 import { buildBundle, buildProduct, type BundleModel, type ProductModel } from './wix/model';
 import { preprocess, type WixElement } from './wix/preprocessor';
 import { collectFiles, compilationUnits } from './wix/project';
-import { SourceCache, type SourceFile } from './wix/source';
+import { SourceCache, WIX_V3_NAMESPACE, type SourceFile } from './wix/source';
 
 export interface EngineOptions {
   /** Clock for certificate validity checks; tests pin it. */
@@ -197,7 +197,7 @@ export class Engine {
 }
 
 function wixVersionOf(entry: WixElement): 3 | 4 {
-  return entry.namespaceUri === 'http://schemas.microsoft.com/wix/2006/wi' ? 3 : 4;
+  return entry.namespaceUri === WIX_V3_NAMESPACE ? 3 : 4;
 }
 
 /** Every file of a unit depends on every other: a change anywhere can change any finding. */

@@ -104,8 +104,3 @@ export function insertAfter(sibling: WixElement, lines: string[]): TextEdit {
   const unit = indentUnit(source);
   return edit(source, end, end, lines.map((line) => `${index.eol}${indent}${inFileIndent(line, unit)}`).join(''));
 }
-
-/** Where a finding about an element's start tag goes: its name. */
-export function nameRange(element: WixElement) {
-  return element.source.range(element.xml.nameSpan);
-}

@@ -5,6 +5,7 @@
 import { realpathSync } from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
+import { CERTIFICATE_EXTENSIONS } from '../certificates';
 import type { FileSystem } from '../fs';
 import { toHostPath } from '../paths';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
@@ -41,7 +42,6 @@ export interface WorkspaceFiles {
 }
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
-const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der']);
 
 /** Walks the roots (files or folders), skipping node_modules and .git only. Symlink loops end. */
 export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
@@ -56,7 +56,7 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
     if (extension === '.wxs') files.sources.push(filePath);
     else if (extension === '.wxi') files.includes.push(filePath);
     else if (extension === '.wixproj') files.projects.push(filePath);
-    else if (CERTIFICATE_EXTENSIONS.has(extension)) files.certificates.push(filePath);
+    else if (CERTIFICATE_EXTENSIONS.includes(extension)) files.certificates.push(filePath);
   };
   const walk = (folder: string, depth: number): void => {
     const key = realPathKey(folder);
