@@ -15,8 +15,6 @@ export interface AnalysisResult {
   findings: Finding[];
   /** Status lines above Product/Package and DigitalCertificate elements. */
   lenses: Lens[];
-  /** Files whose content each analysed file depends on (includes, certificates, project files, fragments of the same package). */
-  dependencies: Map<string, Set<string>>;
   /** Problems with the input itself (unreadable file, bad wix-uac.json) that are not rule findings. */
   notices: Notice[];
   hover(file: string, position: Position): Hover | undefined;

@@ -56,10 +56,8 @@ export class Engine {
     const products: ProductModel[] = [];
     const bundles: BundleModel[] = [];
     const analysed = new Set<string>();
-    const dependencies = new Map<string, Set<string>>();
 
     for (const unit of units) {
-      const unitFiles = new Set<string>(unit.project ? [unit.project.path] : []);
       const roots: WixElement[] = [];
       for (const sourcePath of unit.sources) {
         const source = this.sources.get(sourcePath);
@@ -76,8 +74,8 @@ export class Engine {
           currentDirectory: unit.project?.folder,
           platform: unit.project?.platform,
         });
-        unitFiles.add(sourcePath);
-        for (const include of preprocessed.includes) unitFiles.add(include);
+        analysed.add(sourcePath);
+        for (const include of preprocessed.includes) analysed.add(include);
         for (const notice of preprocessed.notices) notices.push({ file: notice.source.path, message: notice.message, range: notice.source.range(notice.span) });
         if (preprocessed.root) roots.push(preprocessed.root);
       }
@@ -88,15 +86,6 @@ export class Engine {
           products.push(buildProduct(linked, wixVersionOf(entry), unit, this.fs));
         }
       }
-      for (const product of products) {
-        if (product.unit !== unit) continue;
-        for (const certificate of product.patchCertificates) {
-          if (certificate.resolvedPath) unitFiles.add(certificate.resolvedPath);
-          for (const candidate of certificate.searched) unitFiles.add(candidate);
-        }
-      }
-      for (const file of unitFiles) analysed.add(file);
-      recordDependencies(dependencies, unitFiles);
     }
 
     const drafts = this.runRules(products, bundles, files.certificates);
@@ -112,7 +101,6 @@ export class Engine {
       files: analysedFiles,
       findings,
       lenses: lenses.filter((lens) => !isIgnored(lens.file, this.configs.forFile(lens.file))),
-      dependencies,
       notices: dedupeNotices(notices),
       hover: (file, position) => {
         const source = this.sources.get(file);
@@ -198,15 +186,6 @@ export class Engine {
 
 function wixVersionOf(entry: WixElement): 3 | 4 {
   return entry.namespaceUri === WIX_V3_NAMESPACE ? 3 : 4;
-}
-
-/** Every file of a unit depends on every other: a change anywhere can change any finding. */
-function recordDependencies(dependencies: Map<string, Set<string>>, unitFiles: Set<string>): void {
-  for (const file of unitFiles) {
-    const set = dependencies.get(file) ?? new Set<string>();
-    for (const other of unitFiles) set.add(other);
-    dependencies.set(file, set);
-  }
 }
 
 function dedupeNotices(notices: Notice[]): Notice[] {

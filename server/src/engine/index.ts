@@ -4,3 +4,4 @@ export * from './api';
 export { Engine, type EngineOptions } from './engine';
 export { NodeFileSystem, OverlayFileSystem, MemoryFileSystem, type FileSystem } from './fs';
 export { allRules } from './rules';
+export { isInside } from './paths';

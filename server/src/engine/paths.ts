@@ -53,7 +53,8 @@ export function authoredRelativePath(from: string, to: string): string {
   return path.relative(from, to).split(path.sep).join('\\');
 }
 
+/** Whether a path is the folder itself or below it (a sibling named `..x` is not above it). */
 export function isInside(folder: string, filePath: string): boolean {
   const relative = path.relative(folder, filePath);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

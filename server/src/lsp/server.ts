@@ -21,7 +21,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
+import { Engine, isInside, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
 import {
   matchesDiagnostic,
   noticeToDiagnostic,
@@ -58,16 +58,11 @@ function pathKey(filePath: string): string {
   return process.platform === 'win32' ? filePath.toLowerCase() : filePath;
 }
 
-function isInside(child: string, folder: string): boolean {
-  const relative = path.relative(folder, child);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
-}
-
 /** Drops folders inside others (and duplicates): the engine walks folders recursively. */
 function outermostFolders(folders: string[]): string[] {
   const kept: string[] = [];
   for (const folder of [...folders].sort((a, b) => a.length - b.length)) {
-    if (!kept.some((outer) => isInside(folder, outer))) kept.push(folder);
+    if (!kept.some((outer) => isInside(outer, folder))) kept.push(folder);
   }
   return kept;
 }
@@ -238,7 +233,7 @@ class WixUacServer {
     const roots = [...this.workspaceFolders];
     for (const document of this.documents.all()) {
       const filePath = uriToPath(document.uri);
-      if (filePath && !roots.some((root) => isInside(filePath, root))) roots.push(path.dirname(filePath));
+      if (filePath && !roots.some((root) => isInside(root, filePath))) roots.push(path.dirname(filePath));
     }
     return outermostFolders(roots);
   }
@@ -275,11 +270,11 @@ class WixUacServer {
     try {
       result = this.engine.analyze({ roots, severityOverrides: this.settings.severityOverrides });
     } catch (error) {
-      this.lastAnalysisEnd = performance.now();
       this.logError(`analysis of ${roots.join(', ')} failed`, error);
       return error instanceof Error ? error.message : String(error);
+    } finally {
+      this.lastAnalysisEnd = performance.now();
     }
-    this.lastAnalysisEnd = performance.now();
     this.result = result;
     this.analyzedVersions.clear();
     for (const document of this.documents.all()) {

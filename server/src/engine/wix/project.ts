@@ -7,7 +7,7 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import { CERTIFICATE_EXTENSIONS } from '../certificates';
 import type { FileSystem } from '../fs';
-import { toHostPath } from '../paths';
+import { isInside, toHostPath } from '../paths';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
 import type { SourceCache } from './source';
 
@@ -247,7 +247,7 @@ export function compilationUnits(fs: FileSystem, files: WorkspaceFiles, sources:
   };
   // A source given on its own still belongs to the project that compiles it.
   for (const source of files.sources) {
-    if (files.projects.some((projectPath) => isBelow(path.dirname(projectPath), source))) continue;
+    if (files.projects.some((projectPath) => isInside(path.dirname(projectPath), source))) continue;
     for (const projectPath of projectsAbove(fs, source, roots)) if (!files.projects.includes(projectPath)) files.projects.push(projectPath);
   }
   const units: CompilationUnit[] = [];
@@ -266,14 +266,9 @@ export function compilationUnits(fs: FileSystem, files: WorkspaceFiles, sources:
   // A source below a project's folder that the project does not compile (bin/, obj/, a
   // <Compile Remove>, a file a WiX v3 project does not list) is not built at all.
   const projectFolders = [...projects.values()].map((project) => project.folder);
-  const loose = files.sources.filter((source) => !claimed.has(source) && !projectFolders.some((folder) => isBelow(folder, source)));
+  const loose = files.sources.filter((source) => !claimed.has(source) && !projectFolders.some((folder) => isInside(folder, source)));
   if (loose.length > 0) units.push({ id: roots.join(path.delimiter), sources: loose });
   return units;
-}
-
-function isBelow(folder: string, file: string): boolean {
-  const relative = path.relative(folder, file);
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** .wixproj files in the folders above a source (up to three levels), for a file analysed on its own. */
