@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { exitStatus, run, type CliIo } from '../server/src/cli/cli';
@@ -374,5 +375,70 @@ describe('wix-uac lint (built)', () => {
 
   it('--version prints the version of package.json', () => {
     assert.equal(cli(['--version']).stdout, `${packageVersion}\n`);
+  });
+});
+
+// ---- Packages, patches and .idt folders --------------------------------------------------------
+
+const packageFixtures = path.join(repoRoot, 'test', 'fixtures', 'packages');
+const contosoCertificate = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'certificates', 'contoso-patch-signing.cer'));
+
+describe('wix-uac on packages and patches (built)', () => {
+  it('lint fails on an unsigned patch and a patch its target does not trust, and passes a trusted one', () => {
+    const run = (...names: string[]) => cli(['lint', '--format', 'json', ...names], packageFixtures);
+    const failing = run('patch-unsigned.msp', 'patch-northwind.msp', 'product-trusting.msi');
+    assert.equal(failing.status, 1);
+    const results = JSON.parse(failing.stdout) as JsonOutput;
+    const rules = results.flatMap((result) => result.messages.map((message) => `${path.basename(result.filePath)} ${message.ruleId} ${message.line}`)).sort();
+    assert.deepEqual(rules, ['patch-northwind.msp untrusted-patch-signer 1', 'patch-unsigned.msp unsigned-patch 1']);
+    const passing = run('patch-sha256.msp', 'product-trusting.msi');
+    assert.equal(passing.status, 0, passing.stdout);
+  });
+
+  it('lint reads an .idt folder as one database', () => {
+    const { status, stdout } = cli(['lint', 'product-trusting-idt'], packageFixtures);
+    assert.equal(status, 0, stdout);
+    assert.match(stdout, /No problems found in \d+ files/);
+  });
+
+  it('inspect prints the summary, tables and a verified signature with its trust', () => {
+    const { status, stdout } = cli(['inspect', 'patch-sha256.msp', '--roots', '.'], packageFixtures);
+    assert.equal(status, 0);
+    assert.match(stdout, /^patch-sha256\.msp \(Windows Installer patch\)$/m);
+    assert.match(stdout, /Template\s+\{6A1F2C3D-0000-4000-8000-00000000C0A1\}/);
+    assert.match(stdout, /State\s+valid/);
+    assert.match(stdout, /SHA-1 thumbprint\s+354A27977B17FEC59A1B1B9A91B2CEA5B2CCCE11/);
+    assert.match(stdout, /Target\s+Contoso Tools \(product-trusting\.msi\) \{6A1F2C3D-0000-4000-8000-00000000C0A1\}: trusts the signer/);
+  });
+
+  it('inspect --format json --table shows one table as columns and rows', () => {
+    const { status, stdout } = cli(['inspect', 'product-trusting.msi', '--format', 'json', '--table', 'Property'], packageFixtures);
+    assert.equal(status, 0);
+    const inspection = JSON.parse(stdout) as { kind: string; tables: { name: string; columns: { name: string }[]; rows: string[][] }[] };
+    assert.equal(inspection.kind, 'msi');
+    assert.deepEqual(inspection.tables.map((table) => table.name), ['Property']);
+    assert.deepEqual(inspection.tables[0].columns.map((column) => column.name), ['Property', 'Value']);
+    assert.ok(inspection.tables[0].rows.some(([name, value]) => name === 'ProductCode' && value === '{6A1F2C3D-0000-4000-8000-00000000C0A1}'));
+  });
+
+  it('inspect says why a broken package cannot be read, with exit status 1', () => {
+    const { status, stdout } = cli(['inspect', 'hostile/truncated.msi'], packageFixtures);
+    assert.equal(status, 1);
+    assert.match(stdout, /truncated\.msi: cannot be read: /);
+  });
+
+  it('extract-cert writes the signer certificate, byte for byte the .cer it was signed with', () => {
+    const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wix-uac-cli-')), 'signer.cer');
+    const { status, stdout } = cli(['extract-cert', 'patch-sha256-dse.msp', '-o', output], packageFixtures);
+    assert.equal(status, 0);
+    assert.match(stdout, /CN=Contoso Patch Signing/);
+    assert.deepEqual(fs.readFileSync(output), contosoCertificate);
+    fs.rmSync(path.dirname(output), { recursive: true });
+  });
+
+  it('extract-cert on an unsigned patch exits 2 and says so', () => {
+    const { status, stderr } = cli(['extract-cert', 'patch-unsigned.msp', '-o', '/nonexistent/x.cer'], packageFixtures);
+    assert.equal(status, 2);
+    assert.match(stderr, /patch-unsigned\.msp is not signed/);
   });
 });

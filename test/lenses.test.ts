@@ -40,7 +40,7 @@ describe('code lens above the product', () => {
 describe('code lens above a DigitalCertificate', () => {
   it('subject, SHA-1 thumbprint (as openssl computes it) and end of validity', () => {
     const titles = lensTitles({ 'Product.wxs': v4Package(PATCH_CERTIFICATES), ...certificate });
-    assert.equal(titles[1], `CN=Contoso Patch Signing · SHA-1 ${contoso.sha1} · valid until ${contoso.notAfter.slice(0, 10)}`);
+    assert.equal(titles[1], `CN=Contoso Patch Signing · SHA-1 ${contoso.sha1} · valid until ${contoso.notAfter.slice(0, 10)} · signed no patch in the workspace`);
   });
   it('says when the file is missing', () => {
     assert.equal(lensTitles({ 'Product.wxs': v4Package(PATCH_CERTIFICATES) })[1], 'file missing: contoso.cer');

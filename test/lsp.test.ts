@@ -50,6 +50,7 @@ const repoRoot = path.join(__dirname, '..', '..');
 const serverScript = path.join(repoRoot, 'dist', 'server.js');
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
 const signingCertificate = path.join(repoRoot, 'test', 'fixtures', 'certificates', 'contoso-patch-signing.cer');
+const packageFixtures = path.join(repoRoot, 'test', 'fixtures', 'packages');
 
 /** Long enough for a slow CI machine, short enough that a missing publish fails with a message instead of hanging. */
 const WAIT_MS = 10_000;
@@ -80,6 +81,8 @@ class EditorClient {
   /** What workspace/configuration answers for the `wixUac` section. */
   settings: unknown = {};
   lensRefreshes = 0;
+  /** Kinds of the $/progress notifications received (begin, report, end). */
+  readonly progress: string[] = [];
   private readonly latest = new Map<string, Diagnostic[]>();
   private readonly waiters = new Set<(uri: string, diagnostics: Diagnostic[]) => void>();
   private readonly log: string[] = [];
@@ -105,6 +108,7 @@ class EditorClient {
     });
     connection.onRequest(CodeLensRefreshRequest.type, () => void this.lensRefreshes++);
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.onNotification('$/progress', ({ value }: { value: { kind: string } }) => void this.progress.push(value.kind));
     connection.listen();
   }
 
@@ -211,6 +215,9 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     productPath = path.join(workspace, 'Product.wxs');
     includePath = path.join(workspace, 'Certificates.wxi');
     fs.writeFileSync(productPath, diskProduct());
+    // A patch already built when the editor starts: read at start, with progress, without being opened.
+    fs.mkdirSync(path.join(workspace, 'bin'));
+    fs.copyFileSync(path.join(packageFixtures, 'patch-unsigned.msp'), path.join(workspace, 'bin', 'Hotfix.msp'));
     client = EditorClient.start();
     initializeResult = await client.request<InitializeResult>(InitializeRequest.type, {
       processId: process.pid,
@@ -232,6 +239,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
           workspaceEdit: { documentChanges: true },
           codeLens: { refreshSupport: true },
         },
+        window: { workDoneProgress: true },
       },
     });
   });
@@ -246,7 +254,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     assert.ok(capabilities.hoverProvider);
     assert.ok(capabilities.codeLensProvider);
     assert.deepEqual(typeof capabilities.codeActionProvider === 'object' && capabilities.codeActionProvider.codeActionKinds, ['quickfix']);
-    assert.deepEqual(capabilities.executeCommandProvider?.commands, ['wix-uac.analyzeWorkspace']);
+    assert.deepEqual(capabilities.executeCommandProvider?.commands, ['wix-uac.analyzeWorkspace', 'wix-uac.applyFix']);
   });
 
   it('analyses the workspace folder on start, before any file is opened', async () => {
@@ -263,7 +271,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     assert.ok(watched, `no watched-files registration among ${JSON.stringify(client.registrations.map((registration) => registration.method))}`);
     const globs = (watched.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((watcher) => watcher.globPattern);
     const isWatched = picomatch(globs);
-    for (const file of ['Product.wxs', 'sub/Common.wxi', 'Installer.wixproj', 'certs/signing.cer', 'signing.pem', 'signing.crt', 'signing.der', 'wix-uac.json']) {
+    for (const file of ['Product.wxs', 'sub/Common.wxi', 'Installer.wixproj', 'certs/signing.cer', 'signing.pem', 'signing.crt', 'signing.der', 'wix-uac.json', 'bin/Release/Hotfix.msp', 'bin/Release/Product.msi', 'tables/Property.idt']) {
       assert.ok(isWatched(file), `${file} is not watched by ${globs.join(', ')}`);
     }
     assert.ok(!isWatched('README.md'));
@@ -405,6 +413,45 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     assert.match(hover?.contents.value ?? '', /Contoso Patch Signing/, 'the hover should describe the certificate now on disk');
   });
 
+  it('reads the packages of the workspace at start, with progress, and reports them without opening them', async () => {
+    const patchUri = uriOf(path.join(workspace, 'bin', 'Hotfix.msp'));
+    const diagnostics = client.diagnosticsOf(patchUri).length > 0 ? client.diagnosticsOf(patchUri) : await client.nextDiagnostics(patchUri, 'unsigned-patch', (next) => next.length > 0);
+    assert.deepEqual(codesOf(diagnostics), ['unsigned-patch']);
+    assert.deepEqual(diagnostics[0].range.start, { line: 0, character: 0 });
+    assert.equal(client.progress[0], 'begin');
+    assert.equal(client.progress.at(-1), 'end');
+  });
+
+  it('updates Problems by itself when a build writes a new patch', async () => {
+    const patchPath = path.join(workspace, 'bin', 'Release', 'Hotfix2.msp');
+    fs.mkdirSync(path.dirname(patchPath), { recursive: true });
+    const published = client.nextDiagnostics(uriOf(patchPath), 'invalid-patch-signature of the new patch', (next) => codesOf(next).includes('invalid-patch-signature'));
+    fs.copyFileSync(path.join(packageFixtures, 'patch-tampered.msp'), patchPath);
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(patchPath), type: FileChangeType.Created }] });
+    await published;
+
+    // Rebuilt and signed properly: the finding goes.
+    const cleared = client.nextDiagnostics(uriOf(patchPath), 'no findings once the patch is signed', (next) => next.length === 0);
+    fs.copyFileSync(path.join(packageFixtures, 'patch-sha256.msp'), patchPath);
+    fs.utimesSync(patchPath, new Date(), new Date(Date.now() + 2000));
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(patchPath), type: FileChangeType.Changed }] });
+    await cleared;
+  });
+
+  it('answers the package view with the signature, its verdict and the findings of the file', async () => {
+    const patchPath = path.join(workspace, 'bin', 'Release', 'Hotfix2.msp');
+    const view = await client.request<{ kind: string; signature: { state: string; signer: { subject: string; sha1: string } }; tables: { name: string }[]; findings: unknown[] }>(
+      { method: 'wixUac/inspect' },
+      { uri: uriOf(patchPath) },
+    );
+    assert.equal(view.kind, 'msp');
+    assert.equal(view.signature.state, 'valid');
+    assert.match(view.signature.signer.subject, /CN=Contoso Patch Signing/);
+    assert.ok(view.tables.length > 0);
+    const unsigned = await client.request<{ findings: { ruleId: string }[] }>({ method: 'wixUac/inspect' }, { uri: uriOf(path.join(workspace, 'bin', 'Hotfix.msp')) });
+    assert.deepEqual(unsigned.findings.map((finding) => finding.ruleId), ['unsigned-patch']);
+  });
+
   it('keeps serving after text that is not well-formed XML', async () => {
     const good = product.text;
     product.replaceText('<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Package Name="x" <<< \u0000 ]]>');
@@ -424,7 +471,8 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     const republished = client.nextDiagnostics(product.uri, 'republished by the command', () => true);
     const summary = await client.request<{ files: number; findings: number }>(ExecuteCommandRequest.type, { command: 'wix-uac.analyzeWorkspace', arguments: [] });
     await republished;
-    const shown = [product.uri, include.uri].flatMap((uri) => client.diagnosticsOf(uri).filter((diagnostic) => diagnostic.code !== undefined));
+    const patches = ['Hotfix.msp', 'Release/Hotfix2.msp'].map((name) => uriOf(path.join(workspace, 'bin', ...name.split('/'))));
+    const shown = [product.uri, include.uri, ...patches].flatMap((uri) => client.diagnosticsOf(uri).filter((diagnostic) => diagnostic.code !== undefined));
     assert.equal(summary.findings, shown.length);
     assert.ok(summary.files >= 2, `only ${summary.files} files analysed`);
   });

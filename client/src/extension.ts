@@ -2,6 +2,7 @@
 // except telling the user what "Analyze workspace" found.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { PACKAGE_VIEW_TYPE, PackageViewProvider } from './package-view';
 
 const ANALYZE_WORKSPACE_COMMAND = 'wix-uac.analyzeWorkspace';
 
@@ -26,6 +27,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', pattern: '**/*.{wxs,wxi}' },
       { scheme: 'file', pattern: '**/*.wixproj' },
       { scheme: 'file', pattern: '**/wix-uac.json' },
+      // Table files are text: unsaved edits are analysed like sources. Packages are binary and read from disk.
+      { scheme: 'file', pattern: '**/*.idt' },
     ],
     outputChannel: vscode.window.createOutputChannel('wix-uac', { log: true }),
     middleware: {
@@ -42,6 +45,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   // The id `wixUac` makes the client honour the `wixUac.trace.server` setting.
   client = new LanguageClient('wixUac', 'wix-uac', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(PACKAGE_VIEW_TYPE, new PackageViewProvider(() => client), {
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+  );
   // Awaited so the server's commands exist before a palette invocation that activated us runs.
   await client.start();
 }

@@ -1,4 +1,5 @@
 import { fixture, ruleTester, v3Product, v4Package } from '../support/rule-tester';
+import { idtFolder, packages } from '../support/packages';
 
 // The harness's clock reads 2026-06-01: expired-2020.cer ended on 2020-12-31, not-yet-valid.cer
 // starts on 2090-01-01, the Contoso and Fabrikam certificates run until 2049.
@@ -92,6 +93,26 @@ ruleTester('expired-patch-certificate', {
         'wix-uac.json': '{ "rules": { "expired-patch-certificate": "warning" } }\n',
       },
       findings: [{ line: 4, severity: 'warning' }],
+    },
+  ],
+});
+
+// Built packages and .idt folders: listed certificates and patch signers.
+ruleTester('expired-patch-certificate', {
+  valid: [
+    { name: 'a package listing a current certificate', files: packages('product-trusting.msi') },
+    { name: 'a patch signed by a current certificate', files: packages('patch-sha256.msp') },
+  ],
+  invalid: [
+    {
+      name: 'a patch signed by an expired certificate (information: Windows Installer still accepts it)',
+      files: packages('patch-expired-signer.msp'),
+      findings: [{ line: 1, message: /signed by CN=.*whose certificate expired on 2021-.*still accepts the signature/ }],
+    },
+    {
+      name: 'an .idt MsiDigitalCertificate whose CertData file holds an expired certificate',
+      files: { ...idtFolder('db'), 'db/MsiDigitalCertificate/MsiDigitalCertificate.ContosoPatchSigning': fixture('certificates/expired-2020.cer') },
+      findings: [{ file: 'db/MsiPatchCertificate.idt', line: 4, message: /row "ContosoPatches" \(MsiPatchCertificate\.idt:4\) lists CN=.*expired on 2020-/ }],
     },
   ],
 });

@@ -1,4 +1,5 @@
 import { PATCH_CERTIFICATES, ruleTester, v3Product, v4Package } from '../support/rule-tester';
+import { idtFolder, idtText, packages } from '../support/packages';
 
 const V4 = 'http://wixtoolset.org/schemas/v4/wxs';
 const V3 = 'http://schemas.microsoft.com/wix/2006/wi';
@@ -181,6 +182,24 @@ ruleTester('installer-version-too-low', {
       name: 'a UTF-16 LE source with CRLF line ends',
       files: { 'Product.wxs': Buffer.from('\ufeff' + v3Product(PATCH_CERTIFICATES, 'Compressed="yes" InstallScope="perMachine"').replace(/\n/g, '\r\n'), 'utf16le') },
       findings: [{ line: 3, message: /defaults InstallerVersion to 100/ }],
+    },
+  ],
+});
+
+// Built packages and .idt folders: the summary page count.
+const SUMMARY = idtText('_SummaryInformation.idt');
+
+ruleTester('installer-version-too-low', {
+  valid: [
+    { name: 'a package with page count 500', files: packages('product-trusting.msi') },
+    { name: 'an .idt folder with page count 500', files: idtFolder('db') },
+    { name: 'page count 200 without certificate tables', files: idtFolder('db', { '_SummaryInformation.idt': SUMMARY.replace(/\r\n14\t\d+\r\n/, '\r\n14\t200\r\n'), 'MsiPatchCertificate.idt': null, 'MsiDigitalCertificate.idt': null }) },
+  ],
+  invalid: [
+    {
+      name: 'page count 200 with MsiPatchCertificate rows',
+      files: idtFolder('db', { '_SummaryInformation.idt': SUMMARY.replace(/\r\n14\t\d+\r\n/, '\r\n14\t200\r\n') }),
+      findings: [{ file: 'db/MsiPatchCertificate.idt', line: 4, message: /page count \(minimum installer version\) is 200/ }],
     },
   ],
 });

@@ -1,4 +1,5 @@
 import { PATCH_CERTIFICATES, ruleTester, v3Product, v4Package } from '../support/rule-tester';
+import { idtFolder, idtText, packages } from '../support/packages';
 
 const property = (value: string) => `<Property Id="MSIDISABLELUAPATCHING" Value="${value}" />`;
 
@@ -128,6 +129,40 @@ ruleTester('lua-patching-disabled', {
       name: 'inside an <?ifdef?> that cannot be decided, with the condition named',
       files: { 'Product.wxs': v4Package(`<?ifdef Debug ?>\n${property('1')}\n<?endif?>`) },
       findings: [{ line: 4, message: /only when <\?ifdef Debug\?>/ }],
+    },
+  ],
+});
+
+// Built packages and .idt folders.
+const PROPERTIES = idtText('Property.idt');
+
+ruleTester('lua-patching-disabled', {
+  valid: [
+    { name: 'a package without the property', files: packages('product-trusting.msi') },
+    { name: 'an .idt Property table without it', files: idtFolder('db') },
+    { name: 'an .idt row with the lower-case name (property names are case-sensitive)', files: idtFolder('db', { 'Property.idt': `${PROPERTIES}MsiDisableLuaPatching\t1\r\n` }) },
+  ],
+  invalid: [
+    { name: 'a built package whose Property table sets it to 1', files: packages('product-lua-disabled.msi'), findings: [{ line: 1, message: /^The Property table sets MSIDISABLELUAPATCHING to 1/ }] },
+    {
+      name: 'an .idt Property row, removed by the fix',
+      files: idtFolder('db', { 'Property.idt': `${PROPERTIES}MSIDISABLELUAPATCHING\t1\r\n` }),
+      findings: [{ file: 'db/Property.idt', line: 11, message: /Property\.idt:11\) sets MSIDISABLELUAPATCHING to 1/ }],
+      fix: { title: /Remove the MSIDISABLELUAPATCHING row/, files: { 'db/Property.idt': PROPERTIES } },
+    },
+    {
+      name: 'an .idt row with another value (information)',
+      files: idtFolder('db', { 'Property.idt': `${PROPERTIES}MSIDISABLELUAPATCHING\t0\r\n` }),
+      findings: [{ file: 'db/Property.idt', line: 11, severity: 'information', message: /to "0"\. Only 1 disables/ }],
+    },
+    {
+      name: 'a type-51 custom action row: the fix removes it and the sequence row that schedules it',
+      files: idtFolder('db', {
+        'CustomAction.idt': `${idtText('CustomAction.idt')}DisableLua\t51\tMSIDISABLELUAPATCHING\t1\t\r\n`,
+        'InstallExecuteSequence.idt': `${idtText('InstallExecuteSequence.idt')}DisableLua\t\t1001\r\n`,
+      }),
+      findings: [{ file: 'db/CustomAction.idt', line: 4, message: /Custom action "DisableLua" \(type 51, CustomAction\.idt:4\) sets MSIDISABLELUAPATCHING to 1/ }],
+      fix: { title: /Remove custom action DisableLua and its scheduling/, files: { 'db/CustomAction.idt': idtText('CustomAction.idt'), 'db/InstallExecuteSequence.idt': idtText('InstallExecuteSequence.idt') } },
     },
   ],
 });

@@ -1,4 +1,5 @@
 import { PATCH_CERTIFICATES, ruleTester, v3Product, v4Package } from '../support/rule-tester';
+import { idtFolder, idtText, packages } from '../support/packages';
 
 const V4 = 'http://wixtoolset.org/schemas/v4/wxs';
 const V3 = 'http://schemas.microsoft.com/wix/2006/wi';
@@ -192,5 +193,27 @@ ruleTester('lua-patching-policy-disabled', {
       files: { 'Product.wxs': Buffer.from('\ufeff' + v4Package(component(POLICY)).replace(/\n/g, '\r\n'), 'utf16le') },
       findings: [{ line: 5 }],
     },
+  ],
+});
+
+// Built packages and .idt folders: Registry rows (Root 2 = HKLM, "#1" = DWORD 1).
+const REGISTRY = idtText('Registry.idt');
+const registryRow = (root: string, value: string) => `${REGISTRY}PolicyRow\t${root}\tSoftware\\Policies\\Microsoft\\Windows\\Installer\tDisableLUAPatching\t${value}\tMainComponent\r\n`;
+
+ruleTester('lua-patching-policy-disabled', {
+  valid: [
+    { name: 'a package without the policy', files: packages('product-trusting.msi') },
+    { name: 'the policy set to #0', files: idtFolder('db', { 'Registry.idt': registryRow('2', '#0') }) },
+    { name: 'under HKCU (Root 1), which is no machine policy', files: idtFolder('db', { 'Registry.idt': registryRow('1', '#1') }) },
+    { name: 'a string "1" (the policy is a DWORD)', files: idtFolder('db', { 'Registry.idt': registryRow('2', '1') }) },
+  ],
+  invalid: [
+    {
+      name: 'HKLM policy set to #1, removed by the fix',
+      files: idtFolder('db', { 'Registry.idt': registryRow('2', '#1') }),
+      findings: [{ file: 'db/Registry.idt', line: 4, message: /Registry row "PolicyRow" \(Registry\.idt:4\) sets the DisableLUAPatching policy to 1 under HKLM\\Software\\Policies/ }],
+      fix: { title: /Remove the DisableLUAPatching registry row/, files: { 'db/Registry.idt': REGISTRY } },
+    },
+    { name: 'HKMU (Root -1) in a per-machine product', files: idtFolder('db', { 'Registry.idt': registryRow('-1', '#x1') }), findings: [{ file: 'db/Registry.idt', line: 4 }] },
   ],
 });

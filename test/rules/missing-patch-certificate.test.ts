@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixture, PATCH_CERTIFICATES, ruleTester, TestWorkspace, v3Product, v4Package } from '../support/rule-tester';
+import { idtFolder, idtText, packages } from '../support/packages';
 
 const V4 = 'http://wixtoolset.org/schemas/v4/wxs';
 const V3 = 'http://schemas.microsoft.com/wix/2006/wi';
@@ -266,4 +267,48 @@ describe('missing-patch-certificate quick fixes', () => {
       'no missing-patch-certificate, missing-certificate-file or invalid-certificate-file after the fix',
     );
   });
+});
+
+// Built packages and .idt folders: the tables Windows Installer reads.
+const TARGETED = 'Name="Contoso Tools" Manufacturer="Contoso Ltd" Version="1.0.0" ProductCode="{6A1F2C3D-0000-4000-8000-00000000C0A1}" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C"';
+ruleTester('missing-patch-certificate', {
+  valid: [
+    { name: 'a per-machine package with MsiPatchCertificate rows', files: packages('product-trusting.msi') },
+    { name: 'the same as an .idt folder', files: idtFolder('db') },
+    { name: 'a patch (.msp): not a product', files: packages('patch-unsigned.msp') },
+    {
+      name: 'a per-user .idt product (no ALLUSERS row) without certificates',
+      files: idtFolder('db', { 'Property.idt': idtText('Property.idt').replace('ALLUSERS\t1\r\n', ''), 'MsiPatchCertificate.idt': null, 'MsiDigitalCertificate.idt': null }),
+    },
+    { name: 'a partial .idt export without a Property table (not a whole product)', files: { 'tables/MsiDigitalCertificate.idt': idtText('MsiDigitalCertificate.idt') } },
+  ],
+  invalid: [
+    {
+      name: 'a per-machine package without certificate tables',
+      files: packages('product-no-certificates.msi'),
+      findings: [{ line: 1, message: /installs per-machine \(the ALLUSERS property is 1\) but its MsiPatchCertificate table is missing/ }],
+    },
+    {
+      name: 'an .idt product without MsiPatchCertificate: reported on its ALLUSERS row',
+      files: idtFolder('db', { 'MsiPatchCertificate.idt': null, 'MsiDigitalCertificate.idt': null }),
+      findings: [{ file: 'db/Property.idt', line: 4, message: /"Contoso Tools" installs per-machine/ }],
+    },
+    {
+      name: 'a WiX product that a signed patch in the workspace targets: the preferred fix extracts its signer',
+      files: { 'Product.wxs': v4Package('<MediaTemplate />', TARGETED), ...packages('patch-sha256.msp') },
+      findings: [{ file: 'Product.wxs', line: 2 }],
+      fix: {
+        title: /^Extract signer certificate from patch-sha256\.msp \(CN=Contoso Patch Signing\) to ContosoPatchSigning\.cer/,
+        files: {
+          'ContosoPatchSigning.cer': fixture('certificates/contoso-patch-signing.cer'),
+          'Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoPatchSigning" SourceFile="ContosoPatchSigning.cer" />\n</PatchCertificates>\n<MediaTemplate />', TARGETED),
+        },
+      },
+    },
+    {
+      name: 'an .idt product with an empty MsiPatchCertificate table',
+      files: idtFolder('db', { 'MsiPatchCertificate.idt': 'PatchCertificate\tDigitalCertificate_\r\ns72\ts72\r\nMsiPatchCertificate\tPatchCertificate\r\n' }),
+      findings: [{ file: 'db/Property.idt', line: 4, message: /MsiPatchCertificate table is empty/ }],
+    },
+  ],
 });

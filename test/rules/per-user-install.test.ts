@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PATCH_CERTIFICATES, ruleTester, TestWorkspace, v3Product, v4Package } from '../support/rule-tester';
+import { idtFolder, idtText, packages } from '../support/packages';
 
 const V4 = 'http://wixtoolset.org/schemas/v4/wxs';
 const V3 = 'http://schemas.microsoft.com/wix/2006/wi';
@@ -136,4 +137,24 @@ describe('per-user-install related location', () => {
     assert.equal(finding.related?.[0].range.start.line, 2);
     assert.equal(finding.related?.[0].range.start.character, '    <'.length);
   });
+});
+
+// Built packages and .idt folders.
+ruleTester('per-user-install', {
+  valid: [
+    { name: 'a per-machine package with certificates', files: packages('product-trusting.msi') },
+    { name: 'a per-user .idt product without certificates', files: idtFolder('db', { 'Property.idt': idtText('Property.idt').replace('ALLUSERS\t1\r\n', ''), 'MsiPatchCertificate.idt': null, 'MsiDigitalCertificate.idt': null }) },
+  ],
+  invalid: [
+    {
+      name: 'an .idt product without ALLUSERS that lists certificates',
+      files: idtFolder('db', { 'Property.idt': idtText('Property.idt').replace('ALLUSERS\t1\r\n', '') }),
+      findings: [{ file: 'db/MsiPatchCertificate.idt', line: 4, message: /installs per-user \(no ALLUSERS property/ }],
+    },
+    {
+      name: 'ALLUSERS=2 with MSIINSTALLPERUSER=1',
+      files: idtFolder('db', { 'Property.idt': idtText('Property.idt').replace('ALLUSERS\t1\r\n', 'ALLUSERS\t2\r\nMSIINSTALLPERUSER\t1\r\n') }),
+      findings: [{ file: 'db/MsiPatchCertificate.idt', line: 4, message: /MSIINSTALLPERUSER is 1/ }],
+    },
+  ],
 });

@@ -45,8 +45,12 @@ export class TestWorkspace {
     return this.analyze().findings.filter((finding) => ruleId === undefined || finding.ruleId === ruleId);
   }
 
-  /** Applies a fix's edits (in reverse order per file, as an editor would). */
+  /** Writes a fix's new files, then applies its edits (in reverse order per file, as an editor would). */
   apply(fix: Fix): void {
+    for (const created of fix.createFiles ?? []) {
+      assert.ok(!this.fs.exists(created.file), `the fix would overwrite ${created.file}`);
+      this.fs.write(created.file, Buffer.from(created.base64, 'base64'));
+    }
     const byFile = new Map<string, Fix['edits']>();
     for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
     for (const [file, edits] of byFile) {
@@ -85,7 +89,7 @@ export interface ExpectedFinding {
 export interface InvalidCase extends ValidCase {
   findings: ExpectedFinding[];
   /** Apply the fix of the first finding whose title matches, then expect these files and no finding of the rule on that spot. */
-  fix?: { title: RegExp; files: Record<string, string> };
+  fix?: { title: RegExp; files: Record<string, string | Uint8Array> };
 }
 
 /** A WiX v4 source with a `<Package>` around the given lines (LF endings). */
@@ -143,7 +147,10 @@ export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid:
             const fix = findings[0].fixes.find((candidate) => testCase.fix!.title.test(candidate.title));
             assert.ok(fix, `no fix titled ${testCase.fix.title} among ${findings[0].fixes.map((f) => f.title).join(' | ')}`);
             workspace.apply(fix);
-            for (const [file, expected] of Object.entries(testCase.fix.files)) assert.equal(workspace.text(file), expected, `${file} after the fix`);
+            for (const [file, expected] of Object.entries(testCase.fix.files)) {
+              if (typeof expected === 'string') assert.equal(workspace.text(file), expected, `${file} after the fix`);
+              else assert.deepEqual(Buffer.from(workspace.fs.readFile(workspace.path(file)) ?? []), Buffer.from(expected), `${file} after the fix`);
+            }
             const after = workspace.findings(ruleId).filter((finding) => finding.file === findings[0].file && finding.message === findings[0].message);
             assert.deepEqual(after.map(describeFinding), [], 'the finding is gone after the fix');
           }

@@ -8,6 +8,7 @@ import { NodeFileSystem } from '../engine/fs';
 import { allRules } from '../engine/rules';
 import type { Finding } from '../engine/types';
 import { formatters } from './format';
+import { formatInspection } from './inspect';
 import { countBySeverity, relativePath } from './format/report';
 
 export const EXIT_OK = 0;
@@ -29,13 +30,25 @@ const HELP = `Usage: wix-uac <command> [options]
 Tells whether WiX products can be patched by non-administrators without a UAC prompt.
 
 Commands:
-  lint [paths...]         Analyse the given files and folders (default: the current folder)
+  lint [paths...]         Analyse the given files and folders (default: the current folder):
+                          WiX sources and projects, .msi/.msp packages, folders of .idt files
+  inspect <file>          Show a package, patch or .idt folder: summary information, tables,
+                          signature, verdict, and whether its target products trust the signer
+  extract-cert <file>     Write the certificate that signed a .msp or .msi (DER) to -o <file.cer>
   rules                   List the rules with their default severity
 
 Options of lint:
   -f, --format <format>   Output format: ${[...formatters.keys()].join(', ')} (default: text)
       --max-warnings <n>  Exit with status 1 when there are more than n warnings (default: no limit)
       --no-color          No colours in text output (also when NO_COLOR is set or output is not a terminal)
+
+Options of inspect:
+  -f, --format <format>   text or json (default: text)
+      --table <name>      Show only this table
+      --roots <folder>    Where to look for the target products of a patch (default: the current folder)
+
+Options of extract-cert:
+  -o, --output <file>     Where to write the certificate (default: <file>.signer.cer)
 
   -h, --help              Show this help
   -v, --version           Show the version
@@ -52,8 +65,10 @@ export function run(args: readonly string[], io: CliIo): number {
     const [command, ...rest] = args;
     if (command === 'lint') return lint(rest, io);
     if (command === 'rules') return listRules(rest, io);
-    if (command === undefined) throw new UsageError('missing command: lint or rules');
-    if (!command.startsWith('-')) throw new UsageError(`unknown command "${command}": use lint or rules`);
+    if (command === 'inspect') return inspect(rest, io);
+    if (command === 'extract-cert') return extractCertificate(rest, io);
+    if (command === undefined) throw new UsageError('missing command: lint, inspect, extract-cert or rules');
+    if (!command.startsWith('-')) throw new UsageError(`unknown command "${command}": use lint, inspect, extract-cert or rules`);
     const { values } = parse(args, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } }, false);
     io.stdout(values.version ? `${toolVersion()}\n` : HELP);
     return EXIT_OK;
@@ -100,6 +115,52 @@ function lint(args: readonly string[], io: CliIo): number {
   const color = !values['no-color'] && io.stdoutIsTTY && !io.env.NO_COLOR;
   io.stdout(formatter({ files: result.files, findings: result.findings, cwd: io.cwd }, { color, version: toolVersion() }));
   return exitStatus(result.findings, maxWarnings);
+}
+
+function inspect(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string', short: 'f', default: 'text' }, table: { type: 'string' }, roots: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
+  const file = singleFile(positionals, 'inspect', io);
+  const roots = (values.roots ?? ['.']).map((root) => path.resolve(io.cwd, root));
+  const inspection = new Engine(new NodeFileSystem()).inspect(file, { roots, table: values.table });
+  if (values.table !== undefined && !inspection.error && inspection.tables.length === 0) throw new Error(`${positionals[0]} has no table "${values.table}"`);
+  io.stdout(values.format === 'json' ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection, relativePath(file, io.cwd)));
+  return inspection.error ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function extractCertificate(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  const file = singleFile(positionals, 'extract-cert', io);
+  const result = new Engine(new NodeFileSystem()).readPackage(file);
+  if (!result.ok) throw new Error(`${positionals[0]} cannot be read: ${result.reason}`);
+  const signer = result.model.signature?.signer;
+  if (!signer) {
+    const state = result.model.signature?.state;
+    throw new Error(`${positionals[0]} ${state === 'invalid' ? `has a signature without a readable signer certificate (${result.model.signature?.problems.join('; ')})` : 'is not signed'}`);
+  }
+  const output = path.resolve(io.cwd, values.output ?? `${path.basename(file)}.signer.cer`);
+  nodeFs.writeFileSync(output, signer.der);
+  io.stdout(`${relativePath(output, io.cwd)}: ${signer.subject} (SHA-1 ${signer.sha1})\n`);
+  return EXIT_OK;
+}
+
+function singleFile(positionals: string[], command: string, io: CliIo): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes one file`);
+  const file = path.resolve(io.cwd, positionals[0]);
+  if (!nodeFs.existsSync(file)) throw new Error(`no such file or folder: ${positionals[0]}`);
+  return file;
 }
 
 function listRules(args: readonly string[], io: CliIo): number {

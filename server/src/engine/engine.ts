@@ -7,15 +7,21 @@ import { parseCertificate, type CertificateReadResult } from './certificates';
 import { ConfigResolver, effectiveSeverity, isIgnored } from './config';
 import type { FileSystem } from './fs';
 import { hoverAt } from './hovers';
-import { productLenses } from './lenses';
-import type { FindingDraft, RuleContext, WorkspaceCertificate } from './rules/rule';
+import { databaseLenses, productLenses } from './lenses';
+import { readIdtDatabase } from './package/idt';
+import { inspectDatabase, type PackageInspection } from './package/inspect';
+import { productsByCode } from './package/trust';
+import { buildDatabaseModel, type DatabaseModel } from './package/model';
+import { readPackage, type PackageReadResult } from './package/reader';
+import type { DatabaseFindingDraft, FindingDraft, RuleContext, UnreadablePackage, WorkspaceCertificate } from './rules/rule';
 import { rules } from './rules';
 import { Suppressions, suppressNextLineFix } from './suppression';
-import type { Finding, Lens } from './types';
+import { LineIndex } from './text';
+import type { Finding, Lens, Range } from './types';
 import { link, sectionsOf } from './wix/link';
 import { buildBundle, buildProduct, type BundleModel, type ProductModel } from './wix/model';
 import { preprocess, type WixElement } from './wix/preprocessor';
-import { collectFiles, compilationUnits } from './wix/project';
+import { collectFiles, compilationUnits, type WorkspaceFiles } from './wix/project';
 import { SourceCache, WIX_V3_NAMESPACE, type SourceFile } from './wix/source';
 
 export interface EngineOptions {
@@ -23,15 +29,36 @@ export interface EngineOptions {
   now?: () => Date;
 }
 
-interface Draft extends FindingDraft {
+type Draft = FindingDraft & {
   ruleId: string;
   defaultSeverity: Finding['severity'];
+};
+
+/** Databases read for one analysis: packages (cached by file version) and .idt folders. */
+interface Databases {
+  models: DatabaseModel[];
+  unreadable: UnreadablePackage[];
+  /** The files they were read from (packages and .idt files), for the analysed-file list. */
+  files: string[];
+}
+
+interface Models {
+  files: WorkspaceFiles;
+  notices: Notice[];
+  products: ProductModel[];
+  bundles: BundleModel[];
+  databases: Databases;
+  /** Sources and includes that were read. */
+  analysed: Set<string>;
 }
 
 export class Engine {
   private readonly sources: SourceCache;
   private readonly configs: ConfigResolver;
   private readonly certificates = new Map<string, { version: string; result: CertificateReadResult }>();
+  private readonly packages = new Map<string, { version: string; result: PackageReadResult }>();
+  /** Line tables of .idt files, to turn a row's line into a range. */
+  private readonly tableLines = new Map<string, { version: string; lines: LineIndex }>();
 
   constructor(readonly fs: FileSystem, readonly options: EngineOptions = {}) {
     this.sources = new SourceCache(fs);
@@ -48,8 +75,33 @@ export class Engine {
     return result;
   }
 
-  analyze(options: AnalyzeOptions): AnalysisResult {
-    const roots = options.roots.map((root) => path.resolve(root));
+  /** Reads a package or patch (cached by version): hashing a large patch is done once per build of it. */
+  readPackage(filePath: string): PackageReadResult {
+    const version = this.fs.version(filePath) ?? '';
+    const cached = this.packages.get(filePath);
+    if (cached && cached.version === version) return cached.result;
+    const result = readPackage(this.fs, filePath);
+    this.packages.set(filePath, { version, result });
+    return result;
+  }
+
+  /**
+   * Reads every package under the roots ahead of analysis, yielding between files so a language
+   * server stays responsive and can report progress; `analyze` then finds them cached.
+   */
+  async readPackages(roots: string[], progress?: (done: number, total: number, file: string) => void, isCancelled?: () => boolean): Promise<void> {
+    const files = collectFiles(this.fs, roots.map((root) => path.resolve(root))).packages;
+    for (const [index, file] of files.entries()) {
+      if (isCancelled?.()) return;
+      progress?.(index, files.length, file);
+      this.readPackage(file);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Everything the rules look at: sources linked into products and bundles, and the databases. */
+  private buildModels(givenRoots: string[]): Models {
+    const roots = givenRoots.map((root) => path.resolve(root));
     const files = collectFiles(this.fs, roots);
     const notices: Notice[] = [];
     const units = compilationUnits(this.fs, files, this.sources, roots);
@@ -88,11 +140,37 @@ export class Engine {
       }
     }
 
-    const drafts = this.runRules(products, bundles, files.certificates);
+    const databases = this.readDatabases(files.packages, files.idtFiles, notices);
+    return { files, notices, products, bundles, databases, analysed };
+  }
+
+  /**
+   * The content of one database (a package, an .idt file or folder) for the package view and
+   * `wix-uac inspect`, judged against the products found under the roots.
+   */
+  inspect(filePath: string, options: { roots: string[]; maxRows?: number; table?: string }): PackageInspection {
+    const target = path.resolve(filePath);
+    const folder = /\.idt$/i.test(target) ? path.dirname(target) : target;
+    const { products, databases } = this.buildModels([...options.roots, folder]);
+    const unreadable = databases.unreadable.find((entry) => entry.path === target);
+    if (unreadable) return { file: target, error: unreadable.reason, summary: [], tables: [] };
+    const model = databases.models.find((candidate) => candidate.path === folder);
+    if (!model) return { file: target, error: 'not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)', summary: [], tables: [] };
+    const byCode = productsByCode(products, databases.models, (certificate) => this.readCertificate(certificate));
+    return inspectDatabase(model, byCode, this.now(), options);
+  }
+
+  analyze(options: AnalyzeOptions): AnalysisResult {
+    const { files, notices, products, bundles, databases, analysed } = this.buildModels(options.roots);
+    const drafts = this.runRules(products, bundles, databases, files.certificates);
     const findings = this.finish(drafts, options, notices);
-    const lenses: Lens[] = productLenses(products, (filePath) => this.readCertificate(filePath), this.now());
+    const lenses: Lens[] = [
+      ...productLenses(products, databases.models, (filePath) => this.readCertificate(filePath), this.now()),
+      ...databaseLenses(databases.models, products, (filePath) => this.readCertificate(filePath), this.now()),
+    ];
+    for (const file of databases.files) analysed.add(file);
     // Files matched by an ignore glob are not reported as analysed either.
-    const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
+    const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi|msi|msp|mst|idt)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
     for (const file of analysedFiles) {
       const config = this.configs.forFile(file);
       for (const problem of config.problems) notices.push({ file: config.file ?? file, message: problem });
@@ -113,15 +191,36 @@ export class Engine {
     return this.options.now?.() ?? new Date();
   }
 
-  private runRules(products: ProductModel[], bundles: BundleModel[], certificateFiles: string[]): Draft[] {
+  private readDatabases(packageFiles: string[], idtFiles: string[], notices: Notice[]): Databases {
+    const databases: Databases = { models: [], unreadable: [], files: [...packageFiles, ...idtFiles] };
+    for (const file of packageFiles) {
+      const result = this.readPackage(file);
+      if (result.ok) databases.models.push(result.model);
+      else databases.unreadable.push({ path: file, reason: result.reason });
+    }
+    // Each folder of .idt files is one database. They are small text files: read on every analysis.
+    const folders = new Map<string, string[]>();
+    for (const file of idtFiles) folders.set(path.dirname(file), [...(folders.get(path.dirname(file)) ?? []), file]);
+    for (const [folder, tableFiles] of folders) {
+      const { database, problems } = readIdtDatabase(this.fs, folder, tableFiles);
+      for (const problem of problems) notices.push({ file: problem.file, message: problem.message, range: this.lineRange(problem.file, problem.line) });
+      databases.models.push(buildDatabaseModel(database));
+    }
+    return databases;
+  }
+
+  private runRules(products: ProductModel[], bundles: BundleModel[], databases: Databases, certificateFiles: string[]): Draft[] {
     const drafts: Draft[] = [];
     let workspaceCertificates: WorkspaceCertificate[] | undefined;
     for (const rule of rules) {
       const context: RuleContext = {
         products,
         bundles,
+        databases: databases.models,
+        unreadablePackages: databases.unreadable,
         now: this.now(),
         readCertificate: (filePath) => this.readCertificate(filePath),
+        fileExists: (filePath) => this.fs.exists(filePath),
         workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
         report: (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity }),
       };
@@ -129,15 +228,11 @@ export class Engine {
         rule.check(context);
       } catch (error) {
         // One faulty rule must not take the others' results with it.
+        const message = `Internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}. Please report it.`;
         const first = products[0]?.element ?? bundles[0]?.element;
-        if (first) {
-          drafts.push({
-            element: first,
-            ruleId: rule.id,
-            defaultSeverity: 'error',
-            message: `Internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}. Please report it.`,
-          });
-        }
+        const database = databases.models[0];
+        if (first) drafts.push({ element: first, ruleId: rule.id, defaultSeverity: 'error', message });
+        else if (database) drafts.push({ at: { file: database.path }, ruleId: rule.id, defaultSeverity: 'error', message });
       }
     }
     return drafts;
@@ -156,7 +251,16 @@ export class Engine {
       return suppressions;
     };
     const findings = new Map<string, Finding>();
+    const add = (finding: Finding): void => {
+      const key = `${finding.ruleId}\0${finding.file}\0${finding.range.start.line}:${finding.range.start.character}\0${finding.message}`;
+      if (!findings.has(key)) findings.set(key, finding);
+    };
     for (const draft of drafts) {
+      if ('at' in draft) {
+        const finding = this.databaseFinding(draft, options);
+        if (finding) add(finding);
+        continue;
+      }
       const source = draft.element.source;
       const config = this.configs.forFile(source.path);
       const configured = effectiveSeverity(draft.ruleId, draft.defaultSeverity, config, options.severityOverrides);
@@ -175,12 +279,42 @@ export class Engine {
         fixes: [...(draft.fixes ?? []), suppressNextLineFix(source.path, source.lines, tagLine, draft.ruleId)],
         ...(draft.related ? { related: draft.related } : {}),
       };
-      const key = `${finding.ruleId}\0${finding.file}\0${range.start.line}:${range.start.character}\0${finding.message}`;
-      if (!findings.has(key)) findings.set(key, finding);
+      add(finding);
     }
     return [...findings.values()].sort(
       (a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId),
     );
+  }
+
+  /** A finding in a package (line 1) or on an .idt row. Tables have no comments, so no inline suppression. */
+  private databaseFinding(draft: DatabaseFindingDraft & Pick<Draft, 'ruleId' | 'defaultSeverity'>, options: AnalyzeOptions): Finding | undefined {
+    const { file, line } = draft.at;
+    const config = this.configs.forFile(file);
+    const configured = effectiveSeverity(draft.ruleId, draft.defaultSeverity, config, options.severityOverrides);
+    if (configured === 'off' || isIgnored(file, config)) return undefined;
+    return {
+      ruleId: draft.ruleId,
+      severity: draft.severity ?? configured,
+      message: draft.message,
+      file,
+      range: this.lineRange(file, line),
+      fixes: draft.fixes ?? [],
+      ...(draft.related ? { related: draft.related } : {}),
+    };
+  }
+
+  /** The whole of a text file's line (an .idt row), or the start of a binary file. */
+  private lineRange(file: string, line: number | undefined): Range {
+    if (line === undefined) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const version = this.fs.version(file) ?? '';
+    let cached = this.tableLines.get(file);
+    if (!cached || cached.version !== version) {
+      const text = this.fs.openText?.(file) ?? Buffer.from(this.fs.readFile(file) ?? []).toString('utf8');
+      cached = { version, lines: new LineIndex(text) };
+      this.tableLines.set(file, cached);
+    }
+    const { lines } = cached;
+    return { start: { line, character: 0 }, end: lines.positionAt(lines.lineEnd(line)) };
   }
 }
 

@@ -1,5 +1,6 @@
 import * as nodeFs from 'fs';
 import * as path from 'path';
+import { bufferByteSource, fileByteSource, type ByteSource } from './package/byte-source';
 
 export interface DirEntry {
   name: string;
@@ -21,6 +22,8 @@ export interface FileSystem {
   readDirectory(dirPath: string): DirEntry[];
   /** A value that changes whenever the file's content may have changed (mtime+size on disk). */
   version(filePath: string): string | undefined;
+  /** Random access to a (large, binary) file without loading it; the caller closes it. */
+  openBytes(filePath: string): ByteSource | undefined;
 }
 
 export class NodeFileSystem implements FileSystem {
@@ -76,6 +79,10 @@ export class NodeFileSystem implements FileSystem {
       return undefined;
     }
   }
+
+  openBytes(filePath: string): ByteSource | undefined {
+    return fileByteSource(filePath);
+  }
 }
 
 /** Open editor buffers over another file system. */
@@ -116,6 +123,11 @@ export class OverlayFileSystem implements FileSystem {
   version(filePath: string): string | undefined {
     const buffer = this.buffers.get(filePath);
     return buffer ? `buffer:${buffer.version}` : this.base.version(filePath);
+  }
+
+  openBytes(filePath: string): ByteSource | undefined {
+    // Packages are binary: an editor buffer of one is not what the file holds.
+    return this.base.openBytes(filePath);
   }
 }
 
@@ -170,5 +182,10 @@ export class MemoryFileSystem implements FileSystem {
   version(filePath: string): string | undefined {
     const normalized = path.resolve(filePath);
     return this.files.has(normalized) ? String(this.versions.get(normalized)) : undefined;
+  }
+
+  openBytes(filePath: string): ByteSource | undefined {
+    const bytes = this.readFile(filePath);
+    return bytes ? bufferByteSource(bytes) : undefined;
   }
 }

@@ -5,3 +5,4 @@ export { Engine, type EngineOptions } from './engine';
 export { NodeFileSystem, OverlayFileSystem, MemoryFileSystem, type FileSystem } from './fs';
 export { allRules } from './rules';
 export { isInside } from './paths';
+export type { PackageInspection, InspectedTable, InspectedSignature, InspectedSigner } from './package/inspect';

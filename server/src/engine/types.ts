@@ -28,9 +28,19 @@ export interface TextEdit {
   newText: string;
 }
 
+/** A file a fix writes (a certificate extracted from a patch, a new table file). */
+export interface FileToCreate {
+  /** Absolute path. */
+  file: string;
+  /** Content, base64-encoded (it may be binary). */
+  base64: string;
+}
+
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /** Files to write before the edits are applied; an existing file with other content is not overwritten. */
+  createFiles?: FileToCreate[];
   /** The fix an editor may apply on "auto fix" (at most one per finding). */
   isPreferred?: boolean;
 }

@@ -3,6 +3,7 @@
 import {
   CodeAction,
   CodeActionKind,
+  Command,
   DiagnosticSeverity,
   OptionalVersionedTextDocumentIdentifier,
   TextDocumentEdit,
@@ -11,7 +12,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
-import { ruleDocUrl, type Finding, type Fix, type Notice, type Range, type Severity, type TextEdit } from '../engine';
+import { ruleDocUrl, type FileToCreate, type Finding, type Fix, type Notice, type Range, type Severity, type TextEdit } from '../engine';
 
 export const DIAGNOSTIC_SOURCE = 'wix-uac';
 
@@ -84,11 +85,27 @@ function sameRange(a: Range, b: Range): boolean {
   );
 }
 
+/** The server command that writes a fix's new files, then asks the client to apply its edits. */
+export const APPLY_FIX_COMMAND = 'wix-uac.applyFix';
+
+export interface ApplyFixArguments {
+  createFiles: FileToCreate[];
+  edit: WorkspaceEdit;
+}
+
 export function toCodeAction(fix: Fix, diagnostic: Diagnostic, client: ClientContext): CodeAction {
-  const action = CodeAction.create(fix.title, toWorkspaceEdit(fix.edits, client), CodeActionKind.QuickFix);
+  // A WorkspaceEdit cannot write a binary file (an extracted certificate): such fixes run as a command.
+  const action = fix.createFiles?.length
+    ? CodeAction.create(fix.title, fixCommand(fix, client), CodeActionKind.QuickFix)
+    : CodeAction.create(fix.title, toWorkspaceEdit(fix.edits, client), CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   if (fix.isPreferred) action.isPreferred = true;
   return action;
+}
+
+export function fixCommand(fix: Fix, client: ClientContext): Command {
+  const args: ApplyFixArguments = { createFiles: fix.createFiles ?? [], edit: toWorkspaceEdit(fix.edits, client) };
+  return Command.create(fix.title, APPLY_FIX_COMMAND, args);
 }
 
 /**

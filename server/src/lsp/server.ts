@@ -1,5 +1,6 @@
 // The language server: keeps open buffers over the disk, re-runs the engine on every change and
 // turns its result into diagnostics, quick fixes, code lenses and hovers.
+import * as nodeFs from 'fs';
 import * as path from 'path';
 import {
   CodeActionKind,
@@ -23,12 +24,15 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, isInside, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
 import {
+  APPLY_FIX_COMMAND,
+  fixCommand,
   matchesDiagnostic,
   noticeToDiagnostic,
   pathToUri,
   toCodeAction,
   toDiagnostic,
   uriToPath,
+  type ApplyFixArguments,
   type ClientContext,
 } from './convert';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
@@ -41,13 +45,19 @@ interface AnalyzeWorkspaceSummary {
 }
 
 /** Files whose change on disk can change findings: sources, projects, certificates, configuration. */
-const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/wix-uac.json'];
+const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/*.{msi,msp,mst,idt}', '**/wix-uac.json'];
+
+/** Custom request of the package view: the content of a .msi/.msp/.idt database, its signature and findings. */
+export const INSPECT_REQUEST = 'wixUac/inspect';
 
 /**
  * The least time between the end of one analysis and the start of the next. A change after a
  * pause is analysed at once; a burst of keystrokes or a multi-file save folds into few analyses.
  */
 const ANALYSIS_DELAY_MS = 30;
+
+/** Rows per table sent to the package view; the CLI's inspect shows them all. */
+const INSPECT_MAX_ROWS = 2000;
 
 export function startServer(connection: Connection): void {
   new WixUacServer(connection).listen();
@@ -146,7 +156,24 @@ class WixUacServer {
       const hover = filePath ? this.currentResult()?.hover(filePath, position) : undefined;
       return hover ? { range: hover.range, contents: { kind: MarkupKind.Markdown, value: hover.contents } } : null;
     });
-    connection.onExecuteCommand(({ command }): AnalyzeWorkspaceSummary => {
+    connection.onRequest(INSPECT_REQUEST, ({ uri }: { uri: string }) => {
+      const filePath = uriToPath(uri);
+      if (!filePath) throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: not a file: ${uri}`);
+      const inspection = this.engine.inspect(filePath, { roots: this.roots(), maxRows: INSPECT_MAX_ROWS });
+      const client = this.clientContext();
+      const findings = (this.findingsIn(pathToUri(filePath)) ?? []).map((finding) => ({
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        message: finding.message,
+        fixes: finding.fixes.map((fix) => fixCommand(fix, client)),
+      }));
+      return { ...inspection, findings };
+    });
+    connection.onExecuteCommand(async ({ command, arguments: args }): Promise<AnalyzeWorkspaceSummary | undefined> => {
+      if (command === APPLY_FIX_COMMAND) {
+        await this.applyFix(args?.[0] as ApplyFixArguments);
+        return undefined;
+      }
       if (command !== ANALYZE_WORKSPACE_COMMAND) {
         throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: unknown command ${command}`);
       }
@@ -171,7 +198,7 @@ class WixUacServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
-        executeCommandProvider: { commands: [ANALYZE_WORKSPACE_COMMAND] },
+        executeCommandProvider: { commands: [ANALYZE_WORKSPACE_COMMAND, APPLY_FIX_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'wix-uac' },
@@ -194,7 +221,49 @@ class WixUacServer {
       connection.workspace.onDidChangeWorkspaceFolders((event) => this.changeWorkspaceFolders(event));
     }
     await this.loadSettings(undefined);
+    await this.readPackagesWithProgress();
     this.ready = true;
+    this.scheduleAnalysis();
+  }
+
+  /**
+   * Reads the workspace's packages before the first analysis, with a progress bar: verifying
+   * signatures hashes whole files, which can take seconds in a folder of large builds.
+   */
+  private async readPackagesWithProgress(): Promise<void> {
+    const supportsProgress = this.capabilities.window?.workDoneProgress === true;
+    const progress = supportsProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('wix-uac: reading packages', 0, undefined, true);
+    try {
+      await this.engine.readPackages(
+        this.roots(),
+        (done, total, file) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done + 1}/${total} ${path.basename(file)}`),
+        () => progress?.token.isCancellationRequested === true,
+      );
+    } catch (error) {
+      this.logError('reading packages failed', error);
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Writes the fix's new files (never replacing a different file), then has the client apply the edits. */
+  private async applyFix(fix: ApplyFixArguments | undefined): Promise<void> {
+    if (!fix || !Array.isArray(fix.createFiles)) throw new ResponseError(ErrorCodes.InvalidParams, 'wix-uac: applyFix needs a fix');
+    for (const file of fix.createFiles) {
+      const bytes = Buffer.from(file.base64, 'base64');
+      if (nodeFs.existsSync(file.file)) {
+        if (!nodeFs.readFileSync(file.file).equals(bytes)) throw new ResponseError(ErrorCodes.InvalidRequest, `wix-uac: ${file.file} already exists with other content; not replaced`);
+        continue;
+      }
+      nodeFs.mkdirSync(path.dirname(file.file), { recursive: true });
+      nodeFs.writeFileSync(file.file, bytes, { flag: 'wx' });
+    }
+    const hasEdits = (fix.edit.documentChanges?.length ?? 0) > 0 || Object.keys(fix.edit.changes ?? {}).length > 0;
+    if (hasEdits) {
+      const result = await this.connection.workspace.applyEdit({ label: 'wix-uac fix', edit: fix.edit });
+      if (!result.applied) throw new ResponseError(ErrorCodes.InvalidRequest, `wix-uac: the editor did not apply the fix${result.failureReason ? `: ${result.failureReason}` : ''}`);
+    }
     this.scheduleAnalysis();
   }
 

@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { validityState, type CertificateInfo } from '../certificates';
 import { authoredRelativePath } from '../paths';
+import type { DatabaseModel } from '../package/model';
 import type { Fix } from '../types';
 import { insertAfter, insertFirstChild, setAttribute } from '../wix/edits';
 import type { ProductModel } from '../wix/model';
@@ -47,7 +48,7 @@ function escapeAttributeValue(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }
 
-function certificateId(certificate: CertificateInfo | undefined): string {
+export function certificateId(certificate: CertificateInfo | undefined): string {
   // "Fabrikam Ingeniería S.L." → FabrikamIngenieriaSL: identifiers are ASCII.
   const name = (certificate?.subjectCommonName ?? 'PatchSigning').normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   const words = name.match(/[A-Za-z0-9]+/g) ?? ['PatchSigning'];
@@ -91,4 +92,57 @@ export function useExistingCertificateFixes(certificateElement: WixElement, prod
 function insertPatchCertificates(product: ProductModel, lines: string[]) {
   const v3Package = product.wixVersion === 3 ? product.packageElement : undefined;
   return v3Package && v3Package.source === product.element.source ? insertAfter(v3Package, lines) : insertFirstChild(product.element, lines);
+}
+
+/**
+ * "Extract signer certificate from Hotfix.msp": writes the patch's signer certificate (DER, as
+ * embedded in the signature) next to the product's source and lists it in PatchCertificates.
+ * When a file with that certificate is already in the workspace, that file is used instead.
+ */
+export function extractSignerFix(product: ProductModel, patch: DatabaseModel, context: RuleContext): Fix | undefined {
+  const signer = patch.signature?.signer;
+  if (!signer) return undefined;
+  if (product.patchCertificates.some((entry) => entry.resolvedPath && readDer(context, entry.resolvedPath)?.sha256 === signer.sha256)) return undefined;
+  const element = product.element;
+  const id = uniqueCertificateId(product, certificateId(signer));
+  const existing = certificateChoices(context).find((choice) => choice.certificate.sha256 === signer.sha256);
+  const patchName = path.basename(patch.path);
+  if (existing) {
+    return {
+      title: `Add patch certificate ${describeCertificate(signer)} (${authoredRelativePath(element.source.folder, existing.path)}), which signed ${patchName}`,
+      edits: [addDigitalCertificate(product, id, sourceFileValue(element, existing.path, product.unit.project?.folder))],
+    };
+  }
+  const target = freeFileName(context, path.join(element.source.folder, `${id}.cer`));
+  return {
+    title: `Extract signer certificate from ${patchName} (${describeCertificate(signer)}) to ${path.basename(target)} and add it to PatchCertificates`,
+    createFiles: [{ file: target, base64: Buffer.from(signer.der).toString('base64') }],
+    edits: [addDigitalCertificate(product, id, sourceFileValue(element, target, product.unit.project?.folder))],
+  };
+}
+
+function readDer(context: RuleContext, filePath: string): CertificateInfo | undefined {
+  const result = context.readCertificate(filePath);
+  return result.ok && result.certificate.encoding === 'der' ? result.certificate : undefined;
+}
+
+function uniqueCertificateId(product: ProductModel, wanted: string): string {
+  const taken = new Set(product.patchCertificates.map((entry) => entry.id));
+  let id = wanted;
+  for (let n = 2; taken.has(id); n++) id = `${wanted.slice(0, 68)}${n}`;
+  return id;
+}
+
+/** The wanted path, or a numbered one when a different file already has that name. */
+function freeFileName(context: RuleContext, wanted: string): string {
+  let candidate = wanted;
+  for (let n = 2; context.fileExists(candidate); n++) candidate = wanted.replace(/\.cer$/, `-${n}.cer`);
+  return candidate;
+}
+
+/** Adds a DigitalCertificate to the product's first PatchCertificates, or a whole new block. */
+function addDigitalCertificate(product: ProductModel, id: string, sourceFile: string) {
+  const line = `<DigitalCertificate Id="${id}" SourceFile="${sourceFile}" />`;
+  const container = product.patchCertificatesElements[0];
+  return container ? insertFirstChild(container, [line]) : insertPatchCertificates(product, ['<PatchCertificates>', `  ${line}`, '</PatchCertificates>']);
 }

@@ -3,7 +3,9 @@
 import { validityState, type CertificateInfo } from '../certificates';
 import type { ProductModel } from '../wix/model';
 import { describeCertificate } from './certificate-fixes';
-import { conditionNote, type Rule, type RuleContext, uniquePatchCertificates } from './rule';
+import * as path from 'path';
+import { describeRow } from '../package/model';
+import { conditionNote, rowLocation, type Rule, type RuleContext, uniquePatchCertificates } from './rule';
 
 export const expiredPatchCertificate: Rule = {
   id: 'expired-patch-certificate',
@@ -31,6 +33,32 @@ export const expiredPatchCertificate: Rule = {
             ? `The patch certificate ${name} expired on ${day(certificate.notAfter)}${note}. Patches already signed with it still apply without a UAC prompt (Windows Installer does not reject an expired signer), but no new patch can be signed with it: ${advice}`
             : `The patch certificate ${name} is not valid before ${day(certificate.notBefore)}${note}: no patch can be signed with it until then. Check the certificate's dates; meanwhile ${advice}`,
       });
+    }
+    for (const database of context.databases) {
+      for (const row of database.patchCertificates) {
+        const result = row.digitalCertificate?.certificate;
+        if (!result?.ok) continue;
+        const certificate = result.certificate;
+        const state = validityState(certificate, context.now);
+        if (state === 'valid') continue;
+        context.report({
+          at: rowLocation(row.at),
+          message:
+            state === 'expired'
+              ? `MsiPatchCertificate row "${row.id}" (${describeRow(row.at)}) lists ${describeCertificate(certificate)}, which expired on ${day(certificate.notAfter)}. Patches already signed with it still apply without a UAC prompt, but no new patch can be signed with it: list a current certificate as well.`
+              : `MsiPatchCertificate row "${row.id}" (${describeRow(row.at)}) lists ${describeCertificate(certificate)}, which is not valid before ${day(certificate.notBefore)}: no patch can be signed with it until then.`,
+        });
+      }
+      // The signer of a patch: Windows Installer still evaluates an expired one, so this is information only.
+      const signer = database.signature?.signer;
+      if (database.kind === 'msp' && signer && validityState(signer, context.now) === 'expired') {
+        context.report({
+          at: { file: database.path },
+          message:
+            `${path.basename(database.path)} is signed by ${describeCertificate(signer)}, whose certificate expired on ${day(signer.notAfter)}. ` +
+            'Windows Installer still accepts the signature for UAC patching (it does not reject an expired signer), but sign new patches with a current certificate the product lists.',
+        });
+      }
     }
   },
 };

@@ -8,6 +8,12 @@ import { missingCertificateFile } from './missing-certificate-file';
 import { missingPatchCertificate } from './missing-patch-certificate';
 import { perUserInstall } from './per-user-install';
 import type { Rule } from './rule';
+import { danglingPatchCertificate } from './dangling-patch-certificate';
+import { invalidPatchSignature } from './invalid-patch-signature';
+import { unreadablePackage } from './unreadable-package';
+import { unreferencedDigitalCertificate } from './unreferenced-digital-certificate';
+import { unsignedPatch } from './unsigned-patch';
+import { untrustedPatchSigner } from './untrusted-patch-signer';
 
 /** Every rule, in documentation order. Ids are public API. */
 export const rules: Rule[] = [
@@ -19,6 +25,12 @@ export const rules: Rule[] = [
   missingCertificateFile,
   invalidCertificateFile,
   expiredPatchCertificate,
+  danglingPatchCertificate,
+  unreferencedDigitalCertificate,
+  unsignedPatch,
+  invalidPatchSignature,
+  untrustedPatchSigner,
+  unreadablePackage,
 ];
 
 export const allRules: RuleMeta[] = rules.map(({ id, defaultSeverity, description }) => ({ id, defaultSeverity, description }));

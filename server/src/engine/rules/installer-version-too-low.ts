@@ -1,7 +1,7 @@
 /** Flags a product with patch certificates whose effective InstallerVersion is below 300. */
 
 import { setAttribute } from '../wix/edits';
-import type { Rule } from './rule';
+import { rowLocation, type Rule } from './rule';
 
 export const MINIMUM_INSTALLER_VERSION = 300;
 
@@ -23,6 +23,16 @@ export const installerVersionTooLow: Rule = {
           `${version.reason}, but the MsiPatchCertificate table needs Windows Installer 3.0 (schema ${MINIMUM_INSTALLER_VERSION}): ` +
           'UAC patching requires the product to be installed with Windows Installer 3.0 or later. Set InstallerVersion to 300 or higher (500 is the WiX v4 default).',
         fixes: [{ title: 'Set InstallerVersion="500"', isPreferred: true, edits: [setAttribute(version.element, 'InstallerVersion', '500')] }],
+      });
+    }
+    for (const database of context.databases) {
+      const version = database.installerVersion;
+      if (!database.isProduct || database.patchCertificates.length === 0 || version === undefined || version >= MINIMUM_INSTALLER_VERSION) continue;
+      context.report({
+        at: rowLocation(database.patchCertificates[0].at),
+        message:
+          `The summary information's page count (minimum installer version) is ${version}, but the MsiPatchCertificate table needs Windows Installer 3.0 (schema ${MINIMUM_INSTALLER_VERSION}): ` +
+          'UAC patching requires the product to be installed with Windows Installer 3.0 or later. Rebuild it with InstallerVersion 300 or higher (500 is the WiX v4 default).',
       });
     }
   },

@@ -1,10 +1,12 @@
 /** Flags MSIDISABLELUAPATCHING set to 1 by a Property, SetProperty, type-51 CustomAction or Burn MsiProperty. */
 
-import type { Fix } from '../types';
+import { describeRow, type DatabaseModel, type DatabaseProperty } from '../package/model';
+import { removeRow } from '../package/table-edits';
+import type { Fix, TextEdit } from '../types';
 import { removeElement } from '../wix/edits';
 import type { PropertyAssignment } from '../wix/model';
 import type { WixElement } from '../wix/preprocessor';
-import { conditionNote, type Rule } from './rule';
+import { conditionNote, rowLocation, type Rule } from './rule';
 
 export const DISABLE_PROPERTY = 'MSIDISABLELUAPATCHING';
 
@@ -52,8 +54,39 @@ export const luaPatchingDisabled: Rule = {
     };
     for (const product of context.products) for (const assignment of product.properties) check(assignment, product.elements);
     for (const bundle of context.bundles) for (const assignment of bundle.msiProperties) check(assignment, bundle.elements);
+    for (const database of context.databases) {
+      for (const property of database.properties) {
+        if (property.name !== DISABLE_PROPERTY || property.value.trim() === '') continue;
+        const by = property.authoring === 'Property'
+          ? `The Property table${property.at.row.line !== undefined ? ` (${describeRow(property.at)})` : ''}`
+          : `Custom action "${property.action ?? ''}" (type 51, ${describeRow(property.at)})`;
+        const isOne = property.value.trim() === '1';
+        const removal = removeRows(database, property);
+        context.report({
+          at: rowLocation(property.at),
+          ...(isOne ? {} : { severity: 'information' as const }),
+          message: isOne
+            ? `${by} sets ${DISABLE_PROPERTY} to 1: Windows Installer then refuses UAC patching for this product, so every patch needs an administrator. Remove the row to let non-administrators apply signed patches.`
+            : `${by} sets ${DISABLE_PROPERTY} to "${property.value}". Only 1 disables UAC patching; any other value only invites confusion — remove the row.`,
+          fixes: removal.length > 0 ? [{ title: property.authoring === 'Property' ? `Remove the ${DISABLE_PROPERTY} row` : `Remove custom action ${property.action ?? ''} and its scheduling`, isPreferred: true, edits: removal }] : [],
+        });
+      }
+    }
   },
 };
+
+/** The Property row, or the custom action row with the sequence rows that schedule it (.idt only). */
+function removeRows(database: DatabaseModel, property: DatabaseProperty): TextEdit[] {
+  const rows = [property.at];
+  if (property.authoring === 'CustomAction') {
+    for (const table of database.database.tables.values()) {
+      if (!table.name.endsWith('Sequence')) continue;
+      const actionColumn = table.columns.findIndex((column) => column.name === 'Action');
+      for (const row of table.rows) if (actionColumn >= 0 && row.cells[actionColumn] === property.action) rows.push({ table, row });
+    }
+  }
+  return rows.flatMap((at) => removeRow(at) ?? []);
+}
 
 function describeAuthoring(assignment: PropertyAssignment): string {
   switch (assignment.authoring) {

@@ -1,8 +1,10 @@
 /** Flags a package that writes the machine-wide DisableLUAPatching policy. */
 
+import { describeRow, type DatabaseModel, type DatabaseRegistryWrite } from '../package/model';
+import { removeRow } from '../package/table-edits';
 import { removeElement } from '../wix/edits';
 import type { ProductModel, RegistryWrite } from '../wix/model';
-import { conditionNote, type Rule } from './rule';
+import { conditionNote, rowLocation, type Rule } from './rule';
 
 const POLICY_KEY = /^software\\policies\\microsoft\\windows\\installer$/i;
 
@@ -32,8 +34,33 @@ export const luaPatchingPolicyDisabled: Rule = {
         });
       }
     }
+    for (const database of context.databases) {
+      for (const write of database.registryWrites) {
+        const value = databasePolicyValue(write, database);
+        if (value === undefined) continue;
+        const removal = removeRow(write.at);
+        context.report({
+          at: rowLocation(write.at),
+          message:
+            `Registry row "${write.at.row.cells[0]}" (${describeRow(write.at)}) sets the DisableLUAPatching policy to ${value} under HKLM\\${write.key}: it turns UAC patching off for every product on the machine, not only this one. ` +
+            'Remove it; administrators set this policy through Group Policy.',
+          fixes: removal ? [{ title: 'Remove the DisableLUAPatching registry row', isPreferred: true, edits: [removal] }] : [],
+        });
+      }
+    }
   },
 };
+
+/** The non-zero DWORD a Registry row writes to the machine policy, or undefined. */
+function databasePolicyValue(write: DatabaseRegistryWrite, database: DatabaseModel): number | undefined {
+  // Root 2 is HKLM; -1 (HKMU) is HKLM in a per-machine install.
+  if (!(write.root === 2 || (write.root === -1 && database.scope.perMachine))) return undefined;
+  if (write.name?.toLowerCase() !== 'disableluapatching' || !POLICY_KEY.test(write.key.replace(/\\{2,}/g, '\\'))) return undefined;
+  // "#1" is a DWORD; "#x1" hexadecimal. A plain "1" would be a string, which the policy ignores.
+  const match = /^#(x?)([0-9A-Fa-f]+)$/.exec((write.value ?? '').trim());
+  const value = match ? parseInt(match[2], match[1] ? 16 : 10) : NaN;
+  return Number.isFinite(value) && value !== 0 ? value : undefined;
+}
 
 /** The policy value this write sets when it disables UAC patching machine-wide (non-zero, or unknown). */
 export function disablingPolicy(write: RegistryWrite, product: ProductModel): { value: string; unresolved: string[] } | undefined {

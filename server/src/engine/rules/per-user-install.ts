@@ -1,6 +1,6 @@
 /** Flags patch certificates in a per-user product, where UAC patching does not apply. */
 
-import { related, type Rule } from './rule';
+import { related, relatedRow, rowLocation, type Rule } from './rule';
 
 export const perUserInstall: Rule = {
   id: 'per-user-install',
@@ -18,6 +18,17 @@ export const perUserInstall: Rule = {
           `This product installs per-user (${scope.reason}): UAC patching applies only to per-machine installs, so its patch certificates have no effect. ` +
           'Per-user products are patched by their own user without elevation anyway; install per-machine if non-administrators must patch a shared install.',
         related: [related(scopeElement, `scope: ${scope.reason}`, scopeSpan)],
+      });
+    }
+    for (const database of context.databases) {
+      if (!database.isProduct || database.scope.perMachine || database.patchCertificates.length === 0) continue;
+      const scope = database.scope;
+      context.report({
+        at: rowLocation(database.patchCertificates[0].at),
+        message:
+          `This product installs per-user (${scope.reason}): UAC patching applies only to per-machine installs, so its MsiPatchCertificate rows have no effect. ` +
+          'Per-user products are patched by their own user without elevation anyway; install per-machine (ALLUSERS=1) if non-administrators must patch a shared install.',
+        ...(scope.at ? { related: [relatedRow(scope.at, `scope: ${scope.reason}`)] } : {}),
       });
     }
   },

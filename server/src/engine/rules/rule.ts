@@ -1,4 +1,5 @@
 import type { CertificateReadResult } from '../certificates';
+import type { DatabaseModel, RowRef } from '../package/model';
 import type { Fix, RelatedLocation, RuleMeta, Severity, Span } from '../types';
 import type { WixElement } from '../wix/preprocessor';
 import type { BundleModel, PatchCertificateEntry, ProductModel } from '../wix/model';
@@ -8,22 +9,30 @@ export interface WorkspaceCertificate {
   result: CertificateReadResult;
 }
 
+/** A package file or .idt folder that could not be read as a database. */
+export interface UnreadablePackage {
+  path: string;
+  reason: string;
+}
+
 export interface RuleContext {
   products: ProductModel[];
   bundles: BundleModel[];
+  /** Built packages and patches (.msi, .msp) and .idt folders that were read. */
+  databases: DatabaseModel[];
+  unreadablePackages: UnreadablePackage[];
   now: Date;
   /** Reads a certificate file (cached by version). */
   readCertificate(filePath: string): CertificateReadResult;
   /** Certificate files found under the analysed roots, readable or not. */
   workspaceCertificates(): WorkspaceCertificate[];
+  fileExists(filePath: string): boolean;
   report(finding: FindingDraft): void;
 }
 
-export interface FindingDraft {
-  /** The element the finding is about; gives the file, the suppression line and any <?if?> condition. */
-  element: WixElement;
-  /** What to underline; defaults to the element's name. */
-  span?: Span;
+export type FindingDraft = SourceFindingDraft | DatabaseFindingDraft;
+
+interface DraftCommon {
   message: string;
   /**
    * A lesser level for a weaker case of the rule (e.g. information for a value that is not 1).
@@ -32,6 +41,33 @@ export interface FindingDraft {
   severity?: Severity;
   fixes?: Fix[];
   related?: RelatedLocation[];
+}
+
+export interface SourceFindingDraft extends DraftCommon {
+  /** The element the finding is about; gives the file, the suppression line and any <?if?> condition. */
+  element: WixElement;
+  /** What to underline; defaults to the element's name. */
+  span?: Span;
+}
+
+export interface DatabaseFindingDraft extends DraftCommon {
+  /** The file, and for an .idt row its 0-based line; a package's findings go on its line 1. */
+  at: DatabaseLocation;
+}
+
+export interface DatabaseLocation {
+  file: string;
+  line?: number;
+}
+
+export function rowLocation(at: RowRef): DatabaseLocation {
+  return { file: at.table.file, line: at.row.line };
+}
+
+/** Related information pointing at a database row (an .idt line, or the package file). */
+export function relatedRow(at: RowRef, message: string): RelatedLocation {
+  const line = at.row.line ?? 0;
+  return { file: at.table.file, range: { start: { line, character: 0 }, end: { line, character: 0 } }, message };
 }
 
 export interface Rule extends RuleMeta {

@@ -7,6 +7,7 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import { CERTIFICATE_EXTENSIONS } from '../certificates';
 import type { FileSystem } from '../fs';
+import { PACKAGE_EXTENSIONS } from '../package/database';
 import { isInside, toHostPath } from '../paths';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
 import type { SourceCache } from './source';
@@ -37,6 +38,10 @@ export interface WorkspaceFiles {
   includes: string[];
   projects: string[];
   certificates: string[];
+  /** Built packages, patches and transforms (.msi, .msp, .mst). */
+  packages: string[];
+  /** Table files; each folder of them is one database. */
+  idtFiles: string[];
   /** Every file seen, for configuration and dependency tracking. */
   all: string[];
 }
@@ -45,7 +50,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
 /** Walks the roots (files or folders), skipping node_modules and .git only. Symlink loops end. */
 export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
-  const files: WorkspaceFiles = { sources: [], includes: [], projects: [], certificates: [], all: [] };
+  const files: WorkspaceFiles = { sources: [], includes: [], projects: [], certificates: [], packages: [], idtFiles: [], all: [] };
   const seen = new Set<string>();
   const visitedFolders = new Set<string>();
   const add = (filePath: string): void => {
@@ -57,6 +62,8 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
     else if (extension === '.wxi') files.includes.push(filePath);
     else if (extension === '.wixproj') files.projects.push(filePath);
     else if (CERTIFICATE_EXTENSIONS.includes(extension)) files.certificates.push(filePath);
+    else if (PACKAGE_EXTENSIONS.includes(extension)) files.packages.push(filePath);
+    else if (extension === '.idt') files.idtFiles.push(filePath);
   };
   const walk = (folder: string, depth: number): void => {
     const key = realPathKey(folder);
@@ -73,7 +80,7 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
     if (fs.isDirectory(root)) walk(root, 0);
     else if (fs.exists(root)) add(root);
   }
-  for (const list of [files.sources, files.includes, files.projects, files.certificates, files.all]) list.sort();
+  for (const list of [files.sources, files.includes, files.projects, files.certificates, files.packages, files.idtFiles, files.all]) list.sort();
   return files;
 }
 

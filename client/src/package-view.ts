@@ -1,0 +1,134 @@
+// The read-only view of a .msi / .msp / .mst: the language server reads the package (the client
+// never parses it) and this renders its answer — signature and trust first, then summary and tables.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { PackageInspection } from '../../server/src/engine/package/inspect';
+
+export const PACKAGE_VIEW_TYPE = 'wixUac.packageView';
+const INSPECT_REQUEST = 'wixUac/inspect';
+
+interface ViewFinding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  fixes: { title: string; command: string; arguments?: unknown[] }[];
+}
+
+type Inspection = PackageInspection & { findings: ViewFinding[] };
+
+export class PackageViewProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(private readonly client: () => LanguageClient | undefined) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const nonce = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    panel.webview.options = { enableScripts: true, enableCommandUris: false };
+    let fixes: ViewFinding['fixes'] = [];
+    const render = async (): Promise<void> => {
+      try {
+        const client = this.client();
+        if (!client) throw new Error('the wix-uac language server is not running');
+        const inspection = await client.sendRequest<Inspection>(INSPECT_REQUEST, { uri: document.uri.toString() });
+        fixes = inspection.findings.flatMap((finding) => finding.fixes);
+        panel.webview.html = page(inspection, nonce, vscode.workspace.asRelativePath(document.uri));
+      } catch (error) {
+        panel.webview.html = page({ file: document.uri.fsPath, error: String(error instanceof Error ? error.message : error), summary: [], tables: [], findings: [] }, nonce, document.uri.fsPath);
+      }
+    };
+    // A rebuilt package, or findings that change (a product added to the workspace), re-render the view.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), '*'));
+    const subscriptions = [
+      watcher,
+      watcher.onDidChange(() => void render()),
+      watcher.onDidCreate(() => void render()),
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        if (event.uris.some((uri) => uri.toString() === document.uri.toString())) void render();
+      }),
+      panel.webview.onDidReceiveMessage(async (message: { fix?: number }) => {
+        const fix = typeof message.fix === 'number' ? fixes[message.fix] : undefined;
+        if (!fix) return;
+        try {
+          await vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
+        } catch (error) {
+          void vscode.window.showErrorMessage(`wix-uac: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    ];
+    panel.onDidDispose(() => subscriptions.forEach((subscription) => subscription.dispose()));
+    await render();
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function rows(pairs: [string, string][]): string {
+  return `<table class="pairs">${pairs.map(([name, value]) => `<tr><th>${escape(name)}</th><td>${escape(value)}</td></tr>`).join('')}</table>`;
+}
+
+function page(inspection: Inspection, nonce: string, title: string): string {
+  const body: string[] = [`<h1>${escape(title)}</h1>`];
+  if (inspection.error) {
+    body.push(`<p class="error">Cannot be read: ${escape(inspection.error)}</p>`);
+  } else {
+    if (inspection.status) body.push(`<p class="status">${escape(inspection.status)}</p>`);
+    let fixIndex = 0;
+    if (inspection.findings.length > 0) {
+      body.push('<h2>Problems</h2><ul class="findings">');
+      for (const finding of inspection.findings) {
+        const buttons = finding.fixes.map((fix) => `<button data-fix="${fixIndex++}">${escape(fix.title)}</button>`).join(' ');
+        body.push(`<li class="${escape(finding.severity)}"><b>${escape(finding.severity)}</b> ${escape(finding.message)} <code>${escape(finding.ruleId)}</code> ${buttons}</li>`);
+      }
+      body.push('</ul>');
+    }
+    const signature = inspection.signature;
+    if (signature) {
+      const pairs: [string, string][] = [['Verdict', signature.state]];
+      for (const problem of signature.problems) pairs.push(['Problem', problem]);
+      if (signature.signer) {
+        pairs.push(['Signer', signature.signer.subject], ['Issuer', signature.signer.issuer], ['SHA-1 thumbprint', signature.signer.sha1]);
+        pairs.push(['Valid', `${signature.signer.notBefore.slice(0, 10)} – ${signature.signer.notAfter.slice(0, 10)} (${signature.signer.validity})`]);
+      }
+      if (signature.digestAlgorithm) pairs.push(['Digest algorithm', signature.digestAlgorithm]);
+      pairs.push(['MsiDigitalSignatureEx', signature.hasMsiDigitalSignatureEx ? 'yes' : 'no']);
+      if (signature.trust) {
+        for (const target of signature.trust.targets) {
+          pairs.push(['Target product', `${target.product} ${target.productCode}: ${target.trusts === true ? 'trusts this signer' : target.trusts === false ? `does not trust this signer (lists ${target.lists})` : target.lists}`]);
+        }
+        for (const code of signature.trust.missingTargets) pairs.push(['Target product', `${code}: not in the workspace`]);
+      }
+      body.push('<h2>Signature</h2>', rows(pairs));
+    }
+    if (inspection.summary.length > 0) body.push('<h2>Summary information</h2>', rows(inspection.summary.map(({ name, value }) => [name, value])));
+    body.push(`<h2>Tables (${inspection.tables.length})</h2>`);
+    for (const table of inspection.tables) {
+      const head = table.columns.map((column) => `<th title="${escape(column.type)}">${escape(column.name)}${column.key ? ' 🔑' : ''}</th>`).join('');
+      const cells = table.rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('');
+      const more = table.omittedRows > 0 ? `<p>… ${table.omittedRows} more rows (wix-uac inspect --table ${escape(table.name)} shows them all)</p>` : '';
+      body.push(`<details><summary>${escape(table.name)} (${table.rowCount})</summary><table class="rows"><thead><tr>${head}</tr></thead><tbody>${cells}</tbody></table>${more}</details>`);
+    }
+  }
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
+table { border-collapse: collapse; margin: .5em 0; }
+th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); vertical-align: top; }
+.pairs th { font-weight: normal; opacity: .8; }
+.status { font-weight: bold; }
+.error { color: var(--vscode-errorForeground); }
+li.error b { color: var(--vscode-errorForeground); }
+li.warning b { color: var(--vscode-editorWarning-foreground); }
+summary { cursor: pointer; margin: .3em 0; }
+</style></head><body>${body.join('\n')}
+<script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+for (const button of document.querySelectorAll('button[data-fix]')) {
+  button.addEventListener('click', () => vscode.postMessage({ fix: Number(button.dataset.fix) }));
+}
+</script></body></html>`;
+}

@@ -1,0 +1,62 @@
+// `wix-uac inspect` output: what the package view shows, as aligned text or JSON.
+import type { InspectedTable, PackageInspection } from '../engine/package/inspect';
+
+const KIND_NAMES: Record<string, string> = {
+  msi: 'Windows Installer package',
+  msp: 'Windows Installer patch',
+  mst: 'Windows Installer transform',
+  idt: 'folder of .idt table files',
+};
+
+export function formatInspection(inspection: PackageInspection, displayPath: string): string {
+  const out: string[] = [];
+  if (inspection.error) return `${displayPath}: cannot be read: ${inspection.error}\n`;
+  out.push(`${displayPath} (${KIND_NAMES[inspection.kind ?? ''] ?? 'database'})`);
+  if (inspection.status) out.push(inspection.status);
+  if (inspection.summary.length > 0) {
+    out.push('', 'Summary information', ...pairs(inspection.summary.map(({ name, value }) => [name, value])));
+  }
+  const signature = inspection.signature;
+  if (signature) {
+    const rows: [string, string][] = [['State', signature.state]];
+    for (const problem of signature.problems) rows.push(['Problem', problem]);
+    if (signature.digestAlgorithm) rows.push(['Digest algorithm', signature.digestAlgorithm]);
+    rows.push(['MsiDigitalSignatureEx', signature.hasMsiDigitalSignatureEx ? 'yes' : 'no']);
+    if (signature.signer) {
+      const signer = signature.signer;
+      rows.push(['Signer', signer.subject], ['Issuer', signer.issuer], ['Serial number', signer.serialNumber], ['SHA-1 thumbprint', signer.sha1], ['SHA-256', signer.sha256]);
+      rows.push(['Valid', `${signer.notBefore.slice(0, 10)} – ${signer.notAfter.slice(0, 10)} (${signer.validity})`]);
+    }
+    if (signature.signingTime) rows.push(['Signing time', signature.signingTime]);
+    if (signature.timestamp) rows.push(['Timestamp', signature.timestamp]);
+    if (signature.trust) {
+      for (const target of signature.trust.targets) {
+        rows.push(['Target', `${target.product} ${target.productCode}: ${target.trusts === true ? 'trusts the signer' : target.trusts === false ? `does NOT trust the signer (lists ${target.lists})` : target.lists}`]);
+      }
+      for (const code of signature.trust.missingTargets) rows.push(['Target', `${code}: not in the analysed folders`]);
+    }
+    out.push('', 'Signature', ...pairs(rows));
+  }
+  out.push('', `Tables (${inspection.tables.length})`);
+  for (const table of inspection.tables) out.push('', ...formatTable(table));
+  return `${out.join('\n')}\n`;
+}
+
+function pairs(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`);
+}
+
+function formatTable(table: InspectedTable): string[] {
+  const header = table.columns.map((column) => `${column.name}${column.key ? '*' : ''}`);
+  const cells = table.rows.map((row) => row.map((cell) => cell.replace(/[\r\n\t]/g, ' ')));
+  const widths = header.map((name, index) => Math.min(60, Math.max(name.length, ...cells.map((row) => (row[index] ?? '').length))));
+  const line = (values: string[]): string => `  ${values.map((value, index) => clip(value, widths[index]).padEnd(widths[index])).join('  ')}`.trimEnd();
+  const lines = [`${table.name} (${table.rowCount} row${table.rowCount === 1 ? '' : 's'})`, line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)];
+  if (table.omittedRows > 0) lines.push(`  … ${table.omittedRows} more rows`);
+  return lines;
+}
+
+function clip(value: string, width: number): string {
+  return value.length > width ? `${value.slice(0, width - 1)}…` : value;
+}

@@ -1,0 +1,144 @@
+// A database as the read-only package view and `wix-uac inspect` show it: summary information,
+// tables as columns and rows, and the signature with its verdict and trust. Plain data, ready
+// for JSON.
+
+import { validityState } from '../certificates';
+import { databaseStatus, patchStatus } from '../lenses';
+import type { DatabaseKind, SummaryInformation } from './database';
+import type { DatabaseModel } from './model';
+import { describeCertificates, patchTrust, type productsByCode } from './trust';
+
+export interface InspectedTable {
+  name: string;
+  columns: { name: string; type: string; key: boolean; nullable: boolean }[];
+  rows: string[][];
+  rowCount: number;
+  /** Rows left out because of `maxRows`. */
+  omittedRows: number;
+}
+
+export interface InspectedSigner {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  sha1: string;
+  sha256: string;
+  notBefore: string;
+  notAfter: string;
+  validity: 'valid' | 'expired' | 'not-yet-valid';
+}
+
+export interface InspectedSignature {
+  state: 'unsigned' | 'valid' | 'invalid';
+  problems: string[];
+  digestAlgorithm?: string;
+  hasMsiDigitalSignatureEx: boolean;
+  signingTime?: string;
+  timestamp?: string;
+  signer?: InspectedSigner;
+  certificateCount: number;
+  /** For a patch with a valid signature: what its targets in the workspace say about the signer. */
+  trust?: {
+    state: 'trusted' | 'untrusted' | 'undecided' | 'no-target';
+    targets: { productCode: string; product: string; trusts: boolean | undefined; lists: string }[];
+    missingTargets: string[];
+  };
+}
+
+export interface PackageInspection {
+  file: string;
+  kind?: DatabaseKind;
+  /** Why the file could not be read; nothing else is filled in then. */
+  error?: string;
+  /** One line: UAC-patching readiness of a product, or signature and trust of a patch. */
+  status?: string;
+  summary: { name: string; value: string }[];
+  tables: InspectedTable[];
+  signature?: InspectedSignature;
+}
+
+const SUMMARY_LABELS: [keyof SummaryInformation, string][] = [
+  ['title', 'Title'],
+  ['subject', 'Subject'],
+  ['author', 'Author'],
+  ['keywords', 'Keywords'],
+  ['comments', 'Comments'],
+  ['template', 'Template'],
+  ['revision', 'Revision number'],
+  ['lastSavedBy', 'Last saved by'],
+  ['created', 'Created'],
+  ['lastSaved', 'Last saved'],
+  ['lastPrinted', 'Last printed'],
+  ['pageCount', 'Page count (installer version)'],
+  ['wordCount', 'Word count (source flags)'],
+  ['characterCount', 'Character count'],
+  ['application', 'Creating application'],
+  ['security', 'Security'],
+  ['codepage', 'Codepage'],
+];
+
+export function inspectDatabase(model: DatabaseModel, byCode: ReturnType<typeof productsByCode>, now: Date, options: { maxRows?: number; table?: string } = {}): PackageInspection {
+  const summary = SUMMARY_LABELS.flatMap(([key, name]) => {
+    const value = model.database.summary[key];
+    return value === undefined ? [] : [{ name, value: value instanceof Date ? value.toISOString() : String(value) }];
+  });
+  const tables = [...model.database.tables.values()]
+    .filter((table) => options.table === undefined || table.name === options.table)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((table): InspectedTable => {
+      const shown = options.maxRows === undefined ? table.rows : table.rows.slice(0, options.maxRows);
+      return {
+        name: table.name,
+        columns: table.columns.map((column) => ({ name: column.name, type: columnType(column), key: column.key, nullable: column.nullable })),
+        rows: shown.map((row) => row.cells.map((cell) => (cell === null ? '' : typeof cell === 'object' ? `[binary: ${cell.name}]` : String(cell)))),
+        rowCount: table.rows.length,
+        omittedRows: table.rows.length - shown.length,
+      };
+    });
+  const status = model.kind === 'msp' ? patchStatus(model, byCode, now) : model.isProduct ? `UAC patching: ${databaseStatus(model)}` : undefined;
+  return { file: model.path, kind: model.kind, ...(status ? { status } : {}), summary, tables, ...(model.signature ? { signature: inspectSignature(model, byCode, now) } : {}) };
+}
+
+function inspectSignature(model: DatabaseModel, byCode: ReturnType<typeof productsByCode>, now: Date): InspectedSignature {
+  const signature = model.signature!;
+  const signer = signature.signer;
+  const inspected: InspectedSignature = {
+    state: signature.state,
+    problems: signature.problems,
+    ...(signature.digestAlgorithm ? { digestAlgorithm: signature.digestAlgorithm } : {}),
+    hasMsiDigitalSignatureEx: signature.hasMsiDigitalSignatureEx,
+    ...(signature.signingTime ? { signingTime: signature.signingTime.toISOString() } : {}),
+    ...(signature.timestamp ? { timestamp: signature.timestamp.toISOString() } : {}),
+    certificateCount: signature.certificates.length,
+  };
+  if (signer) {
+    inspected.signer = {
+      subject: signer.subject,
+      issuer: signer.issuer,
+      serialNumber: signer.serialNumber,
+      sha1: signer.sha1,
+      sha256: signer.sha256,
+      notBefore: signer.notBefore.toISOString(),
+      notAfter: signer.notAfter.toISOString(),
+      validity: validityState(signer, now),
+    };
+  }
+  if (model.kind === 'msp' && signature.state === 'valid' && signer) {
+    const trust = patchTrust(model, signer, byCode);
+    const targets = trust.targets.map((target) => ({
+      productCode: target.productCode,
+      product: target.label,
+      trusts: trust.trustedBy.includes(target) ? true : trust.untrustedBy.includes(target) ? false : undefined,
+      lists: target.incomplete ?? describeCertificates(target.certificates),
+    }));
+    const state = trust.untrustedBy.length > 0 ? 'untrusted' : trust.trustedBy.length > 0 ? 'trusted' : trust.undecided.length > 0 ? 'undecided' : 'no-target';
+    inspected.trust = { state, targets, missingTargets: trust.missingTargets };
+  }
+  return inspected;
+}
+
+function columnType(column: { type: string; size: number; nullable: boolean; localizable: boolean }): string {
+  // The .idt type code: s72, S0, L64, i2, I4, v0…
+  const letter = column.type === 'integer' ? 'i' : column.type === 'binary' ? 'v' : column.localizable ? 'l' : 's';
+  return `${column.nullable ? letter.toUpperCase() : letter}${column.size}`;
+}

@@ -1,0 +1,109 @@
+// Does the product a patch targets trust the patch's signer? Targets are the ProductCodes of the
+// patch summary's Template, found in the workspace as built packages, .idt folders or WiX sources
+// with a literal ProductCode; each lists the certificates of its MsiPatchCertificate table.
+
+import type { CertificateInfo, CertificateReadResult } from '../certificates';
+import { describeCertificate } from '../rules/certificate-fixes';
+import type { RelatedLocation } from '../types';
+import type { ProductModel } from '../wix/model';
+import type { WixElement } from '../wix/preprocessor';
+import { normalizeProductCode, type DatabaseModel, type RowRef } from './model';
+
+export interface TargetProduct {
+  productCode: string;
+  /** "Contoso Tools (product.msi)" */
+  label: string;
+  /** DER certificates its MsiPatchCertificate table lists (PEM files never match a signer). */
+  certificates: CertificateInfo[];
+  /** Why the list may be incomplete (certificate paths resolved only at build time); no verdict is given then. */
+  incomplete?: string;
+  /** Where the product is: a WiX source element or a database. */
+  source: { element: WixElement; product: ProductModel } | { database: DatabaseModel };
+}
+
+export interface PatchTrust {
+  /** Targets found in the workspace; empty when none is. */
+  targets: TargetProduct[];
+  /** Target ProductCodes the workspace has no product for. */
+  missingTargets: string[];
+  /** Targets that list the signer. */
+  trustedBy: TargetProduct[];
+  /** Targets that do not. */
+  untrustedBy: TargetProduct[];
+  /** Targets whose list cannot be known here. */
+  undecided: TargetProduct[];
+}
+
+type ReadCertificate = (filePath: string) => CertificateReadResult;
+
+/** Every product of the workspace with a known ProductCode, by normalised code. */
+export function productsByCode(products: ProductModel[], databases: DatabaseModel[], readCertificate: ReadCertificate): Map<string, TargetProduct[]> {
+  const byCode = new Map<string, TargetProduct[]>();
+  const add = (target: TargetProduct): void => {
+    const key = normalizeProductCode(target.productCode);
+    byCode.set(key, [...(byCode.get(key) ?? []), target]);
+  };
+  for (const product of products) {
+    const code = product.productCode;
+    // "*" and build-time variables are decided by the compiler: such a source matches no patch here.
+    if (product.kind !== 'product' || !code || !/^\{?[0-9A-Fa-f-]{36}\}?$/.test(code.trim())) continue;
+    const certificates: CertificateInfo[] = [];
+    for (const entry of product.patchCertificates) {
+      const result = entry.resolvedPath ? readCertificate(entry.resolvedPath) : undefined;
+      if (result?.ok && result.certificate.encoding === 'der') certificates.push(result.certificate);
+    }
+    const unresolvable = product.patchCertificates.filter((entry) => entry.unresolvable).length;
+    add({
+      productCode: code,
+      label: `${product.name ?? 'product'} (${fileName(product.element.source.path)})`,
+      certificates,
+      ...(unresolvable > 0 ? { incomplete: `${unresolvable} of its certificate paths are resolved only at build time` } : {}),
+      source: { element: product.element, product },
+    });
+  }
+  for (const database of databases) {
+    if (!database.isProduct || !database.productCode) continue;
+    const certificates = database.patchCertificates.flatMap((row) => {
+      const result = row.digitalCertificate?.certificate;
+      return result?.ok ? [result.certificate] : [];
+    });
+    add({ productCode: database.productCode, label: `${database.productName ?? 'product'} (${fileName(database.path)})`, certificates, source: { database } });
+  }
+  return byCode;
+}
+
+export function patchTrust(patch: DatabaseModel, signer: CertificateInfo, byCode: Map<string, TargetProduct[]>): PatchTrust {
+  const trust: PatchTrust = { targets: [], missingTargets: [], trustedBy: [], untrustedBy: [], undecided: [] };
+  for (const code of patch.targetProductCodes) {
+    const targets = byCode.get(normalizeProductCode(code)) ?? [];
+    if (targets.length === 0) trust.missingTargets.push(code);
+    for (const target of targets) {
+      trust.targets.push(target);
+      (lists(target, signer) ? trust.trustedBy : target.incomplete ? trust.undecided : trust.untrustedBy).push(target);
+    }
+  }
+  return trust;
+}
+
+/** Windows Installer compares the certificate itself: the DER bytes, i.e. the thumbprint. */
+export function lists(target: TargetProduct, signer: CertificateInfo): boolean {
+  return target.certificates.some((certificate) => certificate.sha256 === signer.sha256);
+}
+
+export function describeCertificates(certificates: CertificateInfo[]): string {
+  return certificates.length === 0 ? 'no certificate' : certificates.map((c) => `${describeCertificate(c)} (SHA-1 ${c.sha1})`).join(', ');
+}
+
+export function targetLocation(target: TargetProduct, message: string): RelatedLocation {
+  if ('element' in target.source) {
+    const element = target.source.element;
+    return { file: element.source.path, range: element.source.range(element.xml.nameSpan), message };
+  }
+  const at: RowRef | undefined = target.source.database.patchCertificates[0]?.at;
+  const line = at?.row.line ?? 0;
+  return { file: at?.table.file ?? target.source.database.path, range: { start: { line, character: 0 }, end: { line, character: 0 } }, message };
+}
+
+function fileName(filePath: string): string {
+  return filePath.split(/[\\/]/).pop() ?? filePath;
+}

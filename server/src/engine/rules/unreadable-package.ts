@@ -1,0 +1,18 @@
+/** Flags a package or patch file that is not a readable compound file / Windows Installer database. */
+
+import type { Rule } from './rule';
+
+export const unreadablePackage: Rule = {
+  id: 'unreadable-package',
+  defaultSeverity: 'error',
+  description: 'A .msi, .msp or .mst file is not a readable Windows Installer database.',
+  check(context) {
+    for (const unreadable of context.unreadablePackages) {
+      const name = unreadable.path.split(/[\\/]/).pop();
+      context.report({
+        at: { file: unreadable.path },
+        message: `${name} cannot be read as a Windows Installer database: ${unreadable.reason}. Windows Installer would reject it too; rebuild it, or check that the copy is complete.`,
+      });
+    }
+  },
+};
