@@ -1,12 +1,15 @@
 // End-to-end benchmark of the built programs against `xmllint --noout` measured in the same run:
 //  (a) `node dist/cli.js lint <~6 MB source> --format json`, whole process, vs xmllint on that file;
 //  (b) the language server over stdio: one-character edits of a ~1 MB open document, time from
-//      didChange to the publishDiagnostics that follows, vs xmllint on the 1 MB file.
+//      didChange to the publishDiagnostics that follows, vs xmllint on the 1 MB file;
+//  (c) `node dist/cli.js lint <~100 MB signed package>` (read it, hash every stream, check the
+//      Authenticode signature) vs `osslsigncode verify` on the same file. The package is built
+//      once with wixl and signed with osslsigncode (Debian: apt-get install wixl osslsigncode).
 // It reports numbers; it does not pass or fail (exit code 1 only when something could not run).
 //
 // Usage: npm run bench [-- --runs 5 --edits 20]   (npm run bench builds dist/ first)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -255,6 +258,64 @@ async function benchmarkServer(serverJs, runs, edits) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// (c) signature verification of a large package
+
+const LARGE_PACKAGE_BYTES = 100 * 1024 * 1024;
+
+/** A signed ~100 MB package: wixl embeds the (incompressible) payload as one cabinet stream. */
+function makeLargeSignedPackage() {
+  const folder = path.join(workDir, 'package');
+  const signed = path.join(folder, 'large-signed.msi');
+  if (existsSync(signed)) return signed;
+  mkdirSync(folder, { recursive: true });
+  const payload = Buffer.alloc(LARGE_PACKAGE_BYTES);
+  // A cheap deterministic pseudo-random fill: incompressible, so the cabinet stays ~100 MB.
+  let state = 0x2545f491;
+  for (let i = 0; i < payload.length; i += 4) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    payload.writeInt32LE(state | 0, i);
+  }
+  writeFileSync(path.join(folder, 'payload.bin'), payload);
+  writeFileSync(
+    path.join(folder, 'large.wxs'),
+    `<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="{6A1F2C3D-0000-4000-8000-0000000B0001}" Name="Benchmark" Language="1033" Version="1.0.0.0" Manufacturer="Contoso Ltd" UpgradeCode="{6A1F2C3D-0000-4000-8000-0000000B0002}">
+    <Package InstallerVersion="500" Compressed="yes" InstallScope="perMachine" />
+    <Media Id="1" Cabinet="payload.cab" EmbedCab="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="Benchmark">
+      <Component Id="Payload" Guid="{6A1F2C3D-0000-4000-8000-0000000B0003}"><File Id="Payload" Source="payload.bin" KeyPath="yes" /></Component>
+    </Directory></Directory></Directory>
+    <Feature Id="Main" Level="1"><ComponentRef Id="Payload" /></Feature>
+  </Product>
+</Wix>
+`,
+  );
+  const run = (command, args) => {
+    const result = spawnSync(command, args, { cwd: folder, encoding: 'utf8' });
+    if (result.error || result.status !== 0) {
+      const hint = result.error?.code === 'ENOENT' ? ' (Debian/Ubuntu: apt-get install wixl osslsigncode)' : '';
+      throw new Error(`cannot run ${command}${hint}: ${result.error?.message ?? result.stderr.slice(0, 2000)}`);
+    }
+  };
+  const certificates = path.join(root, 'test', 'fixtures', 'certificates');
+  run('wixl', ['-o', 'large.msi', 'large.wxs']);
+  run('osslsigncode', ['sign', '-certs', path.join(certificates, 'contoso-patch-signing.pem'), '-key', path.join(certificates, 'contoso-patch-signing.key'), '-h', 'sha256', '-in', 'large.msi', '-out', signed]);
+  return signed;
+}
+
+export function benchmarkVerify(cli, runs) {
+  const file = makeLargeSignedPackage();
+  process.stderr.write(`timing signature verification of ${file}…\n`);
+  const certificate = path.join(root, 'test', 'fixtures', 'certificates', 'contoso-patch-signing.pem');
+  const lint = timeProcess(process.execPath, [cli, 'lint', file, '--format', 'json'], { runs, exitCodes: [0, 1] });
+  const findings = JSON.parse(lint.stdout).flatMap((result) => result.messages.map((message) => message.ruleId));
+  if (findings.includes('invalid-patch-signature') || findings.includes('unreadable-package')) throw new Error(`the benchmark package did not verify: ${findings.join(', ')}`);
+  const osslsigncode = timeProcess('osslsigncode', ['verify', '-CAfile', certificate, '-in', file], { runs });
+  return { bytes: statSync(file).size, lint, osslsigncode };
+}
 
 function machine() {
   const cpus = os.cpus();
@@ -273,6 +334,7 @@ async function main() {
 
   const a = benchmarkCli(cli, runs);
   const b = await benchmarkServer(serverJs, runs, edits);
+  const c = benchmarkVerify(cli, runs);
 
   const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
   console.log(`wix-uac ${version}; xmllint from libxml ${xmllintVersion()}; ${machine()}.`);
@@ -290,6 +352,13 @@ async function main() {
     ),
   );
   console.log(`\nCLI min–max ${ms(a.lint.min)}–${ms(a.lint.max)}; xmllint ${ms(a.xmllint.min)}–${ms(a.xmllint.max)} (6 MB), ${ms(b.xmllint.min)}–${ms(b.xmllint.max)} (1 MB).`);
+  console.log(
+    `\n${formatTable(
+      ['measurement', 'wix-uac', 'osslsigncode verify', 'ratio', 'target'],
+      [[`CLI: \`lint\` of a signed ${mb(c.bytes)} package (read, hash, verify), whole process`, ms(c.lint.median), ms(c.osslsigncode.median), ratio(c.lint.median, c.osslsigncode.median), '≤ 1.2×']],
+    )}`,
+  );
+  console.log(`\nVerify min–max ${ms(c.lint.min)}–${ms(c.lint.max)}; osslsigncode ${ms(c.osslsigncode.min)}–${ms(c.osslsigncode.max)}.`);
   if (b.missing) console.log(`\nEdit → publishDiagnostics measured on ${b.publishCount} of ${edits} edits: ${b.missing}.`);
 }
 
