@@ -452,6 +452,29 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     assert.deepEqual(unsigned.findings.map((finding) => finding.ruleId), ['unsigned-patch']);
   });
 
+  it('runs a fix that writes a new file through wix-uac.applyFix', async () => {
+    // An .idt folder whose certificate no MsiPatchCertificate row names: the fix creates that table file.
+    const folder = path.join(workspace, 'tables');
+    fs.cpSync(path.join(packageFixtures, 'product-trusting-idt'), folder, { recursive: true });
+    fs.rmSync(path.join(folder, 'MsiPatchCertificate.idt'));
+    const certificates = uriOf(path.join(folder, 'MsiDigitalCertificate.idt'));
+    const flagged = client.nextDiagnostics(certificates, 'unreferenced-digital-certificate', (next) => codesOf(next).includes('unreferenced-digital-certificate'));
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: certificates, type: FileChangeType.Created }] });
+    const diagnostics = await flagged;
+    const actions = await client.request<CodeAction[]>(CodeActionRequest.type, {
+      textDocument: { uri: certificates },
+      range: diagnostics[0].range,
+      context: { diagnostics: [byCode(diagnostics, 'unreferenced-digital-certificate')!] },
+    });
+    const action = actions.find((candidate) => /Add an MsiPatchCertificate row/.test(candidate.title));
+    assert.ok(action?.command, `no command fix among ${JSON.stringify(actions.map((candidate) => candidate.title))}`);
+    assert.equal(action.command.command, 'wix-uac.applyFix');
+    const cleared = client.nextDiagnostics(certificates, 'no finding once the table exists', (next) => !codesOf(next).includes('unreferenced-digital-certificate'));
+    await client.request(ExecuteCommandRequest.type, { command: action.command.command, arguments: action.command.arguments });
+    await cleared;
+    assert.match(fs.readFileSync(path.join(folder, 'MsiPatchCertificate.idt'), 'utf8'), /^PatchCertificate\tDigitalCertificate_\r\n/);
+  });
+
   it('keeps serving after text that is not well-formed XML', async () => {
     const good = product.text;
     product.replaceText('<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Package Name="x" <<< \u0000 ]]>');
