@@ -12,7 +12,8 @@ import { readIdtDatabase } from './package/idt';
 import { inspectDatabase, type PackageInspection } from './package/inspect';
 import { productsByCode } from './package/trust';
 import { buildDatabaseModel, type DatabaseModel } from './package/model';
-import { readPackage, type PackageReadResult } from './package/reader';
+import { listPackageStreams } from './package/msi-database';
+import { readPackage, withCompoundFile, type PackageReadResult } from './package/reader';
 import type { DatabaseFindingDraft, FindingDraft, RuleContext, UnreadablePackage, WorkspaceCertificate } from './rules/rule';
 import { rules } from './rules';
 import { Suppressions, suppressNextLineFix } from './suppression';
@@ -157,7 +158,10 @@ export class Engine {
     const model = databases.models.find((candidate) => candidate.path === folder);
     if (!model) return { file: target, error: 'not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)', summary: [], tables: [] };
     const byCode = productsByCode(products, databases.models, (certificate) => this.readCertificate(certificate));
-    return inspectDatabase(model, byCode, this.now(), options);
+    const inspection = inspectDatabase(model, byCode, this.now(), options);
+    if (model.kind === 'idt') return inspection;
+    const streams = withCompoundFile(this.fs, target, listPackageStreams);
+    return streams.ok ? { ...inspection, streams: streams.value } : inspection;
   }
 
   analyze(options: AnalyzeOptions): AnalysisResult {

@@ -6,6 +6,7 @@ import { validityState } from '../certificates';
 import { databaseStatus, patchStatus } from '../lenses';
 import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
+import type { PackageStream } from './msi-database';
 import { describeCertificates, patchTrust, type productsByCode } from './trust';
 
 export interface InspectedTable {
@@ -54,6 +55,8 @@ export interface PackageInspection {
   status?: string;
   summary: { name: string; value: string }[];
   tables: InspectedTable[];
+  /** A package's streams and storages (a patch's transforms are storages), names unpacked. */
+  streams?: PackageStream[];
   signature?: InspectedSignature;
 }
 
