@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { packages } from './support/packages';
 import { fixture, PATCH_CERTIFICATES, TestWorkspace, v3Product, v4Package } from './support/rule-tester';
 
 const expected = JSON.parse(fixture('certificates/expected.json').toString('utf8'));
@@ -44,5 +45,29 @@ describe('code lens above a DigitalCertificate', () => {
   });
   it('says when the file is missing', () => {
     assert.equal(lensTitles({ 'Product.wxs': v4Package(PATCH_CERTIFICATES) })[1], 'file missing: contoso.cer');
+  });
+  it('counts the patches of the workspace it signed (valid signatures only)', () => {
+    const titles = lensTitles({ 'Product.wxs': v4Package(PATCH_CERTIFICATES), ...certificate, ...packages('patch-sha256.msp', 'patch-sha1.msp', 'patch-tampered.msp', 'patch-northwind.msp') });
+    assert.match(titles[1], / · signed 2 patches in the workspace \(patch-sha1\.msp, patch-sha256\.msp\)$/);
+  });
+});
+
+describe('status of built packages and patches', () => {
+  const titlesOf = (names: string[]) => lensTitles(packages(...names));
+  it('a product package: its readiness, from its tables', () => {
+    assert.deepEqual(titlesOf(['product-trusting.msi']), ['UAC patching: ready — trusts CN=Contoso Patch Signing']);
+    assert.deepEqual(titlesOf(['product-no-certificates.msi']), ['UAC patching: not ready — no patch certificate (MsiPatchCertificate is empty)']);
+    assert.deepEqual(titlesOf(['product-lua-disabled.msi']), ['UAC patching: disabled by MSIDISABLELUAPATCHING=1 (Property table)']);
+  });
+  it('a patch whose target is in the workspace: signer and trust', () => {
+    const titles = titlesOf(['patch-sha256.msp', 'product-trusting.msi']).filter((title) => title.startsWith('Patch:'));
+    assert.deepEqual(titles, [`Patch: signed by CN=Contoso Patch Signing (SHA-1 ${contoso.sha1}, SHA256) · signature valid · trusted by Contoso Tools (product-trusting.msi) ✓`]);
+  });
+  it('a patch whose target is not in the workspace: the signer, and which ProductCode was looked for', () => {
+    assert.match(titlesOf(['patch-no-target.msp'])[0], /^Patch: signed by CN=Contoso Patch Signing .* · signature valid · target product not in the workspace \(\{6A1F2C3D-0000-4000-8000-00000000C0FF\}\)$/);
+  });
+  it('unsigned and tampered patches', () => {
+    assert.deepEqual(titlesOf(['patch-unsigned.msp']), ['Patch: unsigned — non-administrators get a UAC prompt']);
+    assert.match(titlesOf(['patch-tampered.msp'])[0], /signature does not verify$/);
   });
 });
