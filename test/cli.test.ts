@@ -442,3 +442,45 @@ describe('wix-uac on packages and patches (built)', () => {
     assert.match(stderr, /patch-unsigned\.msp is not signed/);
   });
 });
+
+// ---- The bundled examples (what `npm start` prints) ----------------------------------------------
+
+it("npm start's example shows patch findings", () => {
+  // examples/make-patches.sh builds both patches. The Fabrikam signer's subject and SHA-1 are
+  // openssl's: `osslsigncode extract-signature -pem`, then `openssl pkcs7 -print_certs | openssl
+  // x509 -fingerprint -sha1`. A run with --new-key changes the thumbprint.
+  const fabrikamSignerSha1 = 'D6E19F7E4DF296298F32A2EE5A7CF5FF27B20895';
+  const fabrikamPatch = path.join('examples', 'fabrikam-agent', 'bin', 'Release', 'FabrikamAgent-Hotfix1.msp');
+  const contosoPatch = path.join('examples', 'contoso-tools', 'bin', 'Release', 'ContosoTools-Hotfix1.msp');
+  const agent = path.join('examples', 'fabrikam-agent', 'Agent.wxs');
+
+  const { status, stdout, stderr } = cli(['lint', '--format', 'json', 'examples'], repoRoot);
+  assert.equal(stderr, '');
+  assert.equal(status, 1, 'the untrusted Fabrikam patch is an error');
+  const results = JSON.parse(stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; severity: string; line: number; message: string }> }>;
+  const messagesOf = (file: string) => {
+    const result = results.find((entry) => entry.filePath === path.join(repoRoot, file));
+    assert.ok(result, `${file} was analysed`);
+    return result.messages;
+  };
+
+  const fabrikam = messagesOf(fabrikamPatch);
+  assert.deepEqual(fabrikam.map(({ ruleId, severity, line }) => ({ ruleId, severity, line })), [{ ruleId: 'untrusted-patch-signer', severity: 'error', line: 1 }]);
+  assert.match(fabrikam[0].message, new RegExp(`signed by CN=Fabrikam Patch Signing \\(SHA-1 ${fabrikamSignerSha1}\\)`));
+  assert.match(fabrikam[0].message, /its target Fabrikam Agent \(Agent\.wxs\) lists no certificate/);
+  // Signed by the certificate Product.wxs lists, for the ProductCode Product.wxs sets: nothing to say.
+  assert.deepEqual(messagesOf(contosoPatch), []);
+  // …and judged, not skipped for want of a target (Template as `msiinfo suminfo` prints it).
+  const contosoInspection = cli(['inspect', contosoPatch, '--roots', 'examples'], repoRoot);
+  assert.equal(contosoInspection.status, 0);
+  assert.match(contosoInspection.stdout, /Target\s+Contoso Tools \(Product\.wxs\) \{B43F7A2E-61C8-4D95-8E0B-2C7D5A9F1E36\}: trusts the signer/);
+  assert.deepEqual(messagesOf(agent).map((message) => message.ruleId), ['missing-patch-certificate']);
+
+  // The product's finding offers the certificate that signed its patch, first.
+  const sarif = JSON.parse(cli(['lint', '--format', 'sarif', 'examples'], repoRoot).stdout) as {
+    runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>; fixes?: Array<{ description: { text: string } }> }> }>;
+  };
+  const agentFinding = sarif.runs[0].results.find((result) => result.ruleId === 'missing-patch-certificate' && result.locations[0].physicalLocation.artifactLocation.uri === 'examples/fabrikam-agent/Agent.wxs');
+  assert.ok(agentFinding?.fixes, 'missing-patch-certificate on Agent.wxs has fixes');
+  assert.match(agentFinding.fixes[0].description.text, /^Extract signer certificate from FabrikamAgent-Hotfix1\.msp \(CN=Fabrikam Patch Signing\) to \S+\.cer and add it to PatchCertificates$/);
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,8 +15,9 @@ import {
   verifySignatureBytes,
 } from '../../server/src/engine/package/authenticode';
 
-// Fixtures and expected.json come from scripts/fixtures/make-packages.sh: osslsigncode signed
-// them, and expected.json holds osslsigncode's verdicts and digests and openssl's thumbprints.
+// Fixtures and expected.json come from scripts/fixtures/make-packages.sh and
+// make-signed-extras.sh: osslsigncode signed them, and expected.json holds osslsigncode's
+// verdicts and digests and openssl's thumbprints.
 const fixtures = resolve(__dirname, '../../../test/fixtures');
 const fixture = (relativePath: string): Buffer => readFileSync(resolve(fixtures, relativePath));
 
@@ -26,6 +28,10 @@ interface ExpectedPackage {
   contentDigest?: string;
   digestAlgorithm?: string;
   signer?: { certificate: string; sha1: string };
+  /** The RFC 3161 token's time as osslsigncode prints it ("Timestamp time"), ISO 8601. */
+  timestamp?: string;
+  /** Sub-storage names as libmsi lists them (`_Storages`). */
+  storages?: string[];
 }
 const expected = JSON.parse(fixture('packages/expected.json').toString('utf8')) as Record<string, ExpectedPackage>;
 /** The fixed signing time make-packages.sh passes to `osslsigncode sign -time`. */
@@ -163,6 +169,176 @@ describe('packages that are not signed as they claim', () => {
     assert.equal(signature.state, 'invalid');
     assert.deepEqual(signature.problems, [
       'the package could not be read to compute its content digest: sector chain loop in stream SummaryInformation (sector 3 comes back)',
+    ]);
+  });
+});
+
+describe('a signed product whose stream names sort differently byte-wise than by code unit', () => {
+  const name = 'product-trusting-signed.msi';
+
+  test('the fixture pins the order: its root sorts one way by bytes and another by UTF-16 code unit', () => {
+    // Authenticode sorts by memcmp of the UTF-16LE names with their terminators. Table streams
+    // (0x4840…) and the binary-cell stream (0x4596…) order differently by code unit.
+    const names = open(name).root.children
+      .filter((child) => !['\u0005DigitalSignature', '\u0005MsiDigitalSignatureEx'].includes(child.name))
+      .map((child) => child.nameBytes);
+    const byBytes = [...names].sort((a, b) => Buffer.compare(Buffer.concat([a, Buffer.alloc(2)]), Buffer.concat([b, Buffer.alloc(2)])));
+    const units = (bytes: Uint8Array): number[] => Array.from({ length: bytes.length / 2 }, (_, i) => bytes[2 * i] | (bytes[2 * i + 1] << 8));
+    const byUnits = [...names].sort((a, b) => {
+      const [left, right] = [units(a), units(b)];
+      for (let i = 0; i < Math.min(left.length, right.length); i++) if (left[i] !== right[i]) return left[i] - right[i];
+      return left.length - right.length;
+    });
+    assert.notDeepEqual(byBytes.map(hex), byUnits.map(hex));
+  });
+
+  test('its content digest is the one osslsigncode computed, so the byte-wise order is the one used', () => {
+    const computed = packageContentDigest(open(name), 'sha256');
+    assert.equal(hex(computed.digest), expected[name].contentDigest);
+    assert.deepEqual(computed.problems, []);
+  });
+
+  test('it verifies, signed by contoso', () => {
+    const signature = verify(name);
+    assert.equal(signature.state, 'valid', signature.problems.join('; '));
+    assert.equal(signature.signer?.sha1, expected[name].signer?.sha1);
+    assert.equal(signature.digestAlgorithm, expected[name].digestAlgorithm?.toLowerCase());
+    assert.equal(signature.hasMsiDigitalSignatureEx, false);
+    assert.equal(signature.signingTime?.toISOString(), SIGNED_AT);
+  });
+});
+
+describe('a patch with an RFC 3161 timestamp', () => {
+  const name = 'patch-timestamped.msp';
+  const stored = (): Buffer => Buffer.from(signatureBytes(open(name))!);
+  const storedDigest = (): ContentDigest => ({ digest: Buffer.from(expected[name].contentDigest!, 'hex'), problems: [] });
+
+  test('our timestamp is the time of the timestamp authority, as osslsigncode reads it', () => {
+    const signature = verify(name);
+    assert.equal(signature.state, 'valid', signature.problems.join('; '));
+    assert.ok(expected[name].timestamp, 'expected.json records the timestamp');
+    assert.equal(signature.timestamp?.toISOString(), new Date(expected[name].timestamp!).toISOString());
+    // The signer's own clock is another attribute, five minutes earlier.
+    assert.equal(signature.signingTime?.toISOString(), SIGNED_AT);
+    assert.notEqual(signature.timestamp?.getTime(), signature.signingTime?.getTime());
+    assert.equal(signature.signer?.sha1, expected[name].signer?.sha1);
+    assert.equal(hex(packageContentDigest(open(name), 'sha256').digest), expected[name].contentDigest);
+  });
+
+  test('a changed time in the token breaks the timestamp authority\'s message digest', () => {
+    const signedTime = Buffer.from(expected[name].timestamp!.replace(/[-:T]/g, '')); // the GeneralizedTime "20240601000500Z"
+    const changedTime = Buffer.from(signedTime);
+    changedTime[11] ^= 1; // minute 05 → 04
+    const verdict = verifySignatureBytes(replaceOnce(stored(), signedTime, changedTime), storedDigest);
+    assert.equal(verdict.state, 'invalid');
+    assert.deepEqual(verdict.problems, ['the RFC 3161 timestamp\'s message digest does not match the signed content: the signature was altered']);
+  });
+
+  test('a changed timestamp signature value is caught', () => {
+    // The token is the signature's last attribute, and its signature value the token's last field.
+    const bytes = stored();
+    bytes[bytes.length - 1] ^= 1;
+    const verdict = verifySignatureBytes(bytes, storedDigest);
+    assert.deepEqual(verdict.problems, [
+      'the RFC 3161 timestamp\'s signature does not verify with the public key of its certificate: the signature was altered or made with another key',
+    ]);
+  });
+
+  test('a token made for another signature value is named', () => {
+    // The token's message imprint is the SHA-256 of the signer's signature value: find that value.
+    const bytes = stored();
+    const octetString256 = Buffer.from([0x04, 0x82, 0x01, 0x00]);
+    let valueAt = -1;
+    for (let at = bytes.indexOf(octetString256); at >= 0; at = bytes.indexOf(octetString256, at + 1)) {
+      const imprint = createHash('sha256').update(bytes.subarray(at + 4, at + 4 + 256)).digest();
+      if (bytes.includes(imprint)) valueAt = at + 4;
+    }
+    assert.ok(valueAt > 0, 'the signer\'s 256-byte RSA signature value whose hash the token holds');
+    bytes[valueAt + 100] ^= 1;
+    assert.deepEqual(verifySignatureBytes(bytes, storedDigest).problems, [
+      'the signer\'s signature does not verify with the public key of its certificate: the signature was altered or made with another key',
+      'the RFC 3161 timestamp was made for a different signature: its message imprint does not match this signature',
+    ]);
+  });
+});
+
+describe('a patch signed with an ECDSA P-256 key', () => {
+  const name = 'patch-ecdsa.msp';
+
+  test('verifies as osslsigncode verifies it', () => {
+    const signature = verify(name);
+    assert.equal(signature.state, 'valid', signature.problems.join('; '));
+    assert.equal(signature.signer?.sha1, expected[name].signer?.sha1);
+    assert.equal(signature.signer?.subjectCommonName, 'Contoso ECDSA Patch Signing');
+    assert.equal(signature.digestAlgorithm, expected[name].digestAlgorithm?.toLowerCase());
+    const key = new X509Certificate(signature.signer!.der).publicKey;
+    assert.equal(key.asymmetricKeyType, 'ec');
+    assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+    assert.equal(hex(packageContentDigest(open(name), 'sha256').digest), expected[name].contentDigest);
+  });
+
+  test('a changed ECDSA signature value is caught', () => {
+    // The DER ECDSA-Sig-Value is the SignerInfo's last field: its last byte is the end of s.
+    const bytes = Buffer.from(signatureBytes(open(name))!);
+    bytes[bytes.length - 1] ^= 1;
+    const verdict = verifySignatureBytes(bytes, () => ({ digest: Buffer.from(expected[name].contentDigest!, 'hex'), problems: [] }));
+    assert.deepEqual(verdict.problems, [
+      'the signer\'s signature does not verify with the public key of its certificate: the signature was altered or made with another key',
+    ]);
+  });
+});
+
+describe('a patch with a sub-storage, signed with MsiDigitalSignatureEx', () => {
+  const name = 'patch-with-transform.msp';
+  const subStorage = (file: CompoundFile): CfbEntry => {
+    const storages = file.root.children.filter((child) => child.kind === 'storage');
+    assert.deepEqual(storages.map((storage) => storage.name), expected[name].storages, 'the sub-storages libmsi lists');
+    return storages[0];
+  };
+
+  test('verifies, and its content digest (sub-storage included) is the one osslsigncode computed', () => {
+    const signature = verify(name);
+    assert.equal(signature.state, 'valid', signature.problems.join('; '));
+    assert.equal(signature.hasMsiDigitalSignatureEx, true);
+    assert.equal(signature.signer?.sha1, expected[name].signer?.sha1);
+    const computed = packageContentDigest(open(name), 'sha256');
+    assert.equal(hex(computed.digest), expected[name].contentDigest);
+    assert.deepEqual(computed.problems, []);
+    assert.ok(subStorage(open(name)).children.length > 0);
+  });
+
+  test('a changed stream inside the sub-storage breaks the content digest only', () => {
+    const file = open(name);
+    const inner = subStorage(file).children.find((child) => child.kind === 'stream' && child.size > 0)!;
+    const changed = Buffer.from(file.readStream(inner));
+    changed[0] ^= 1; // same size: the pre-hash, which sees sizes and not contents, stays right
+    const signature = verifyPackageSignature({
+      ...view(file),
+      readStream: (entry, limit) => (entry === inner ? changed : file.readStream(entry, limit)),
+      streamChunks: (entry) => (entry === inner ? [changed] : file.streamChunks(entry)),
+    });
+    assert.deepEqual(signature.problems, ['the content digest does not match: the package changed after it was signed']);
+  });
+
+  test('a changed sub-storage CLSID breaks the pre-hash and the content digest', () => {
+    const file = open(name);
+    const storage = subStorage(file);
+    // libmsi leaves the storage's CLSID all zeros; give it the transform CLSID {000C1082-…} instead.
+    assert.equal(hex(storage.clsid), '00000000000000000000000000000000');
+    const transformClsid = Buffer.from('82100C0000000000C000000000000046', 'hex');
+    const signature = verifyPackageSignature(withEntry(file, storage, { clsid: transformClsid }));
+    assert.deepEqual(signature.problems, [
+      'the MsiDigitalSignatureEx pre-hash does not match: stream names, sizes or timestamps in the package changed after it was signed',
+      'the content digest does not match: the package changed after it was signed',
+    ]);
+  });
+
+  test('a changed sub-storage time breaks the pre-hash and the content digest', () => {
+    const file = open(name);
+    const signature = verifyPackageSignature(withEntry(file, subStorage(file), { modified: new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]) }));
+    assert.deepEqual(signature.problems, [
+      'the MsiDigitalSignatureEx pre-hash does not match: stream names, sizes or timestamps in the package changed after it was signed',
+      'the content digest does not match: the package changed after it was signed',
     ]);
   });
 });

@@ -33,6 +33,11 @@ const AGREED = [
   'patch-expired-signer.msp',
   'patch-tampered.msp',
   'patch-no-target.msp',
+  // scripts/fixtures/make-signed-extras.sh
+  'product-trusting-signed.msi',
+  'patch-timestamped.msp',
+  'patch-ecdsa.msp',
+  'patch-with-transform.msp',
 ];
 
 const HOSTILE = [

@@ -1,7 +1,9 @@
-// Our signature verdict on every signed fixture equals osslsigncode's: always against the verdicts
-// recorded in expected.json, and live against `osslsigncode verify` when it is installed.
+// Our signature verdict on every signed fixture equals osslsigncode's, and so do the signer, the
+// digest algorithm and the time of an RFC 3161 timestamp: always against what expected.json
+// recorded, and live against `osslsigncode verify` when it is installed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -13,9 +15,16 @@ import { openCompoundFile } from '../../server/src/engine/package/cfb';
 const packages = resolve(__dirname, '../../../test/fixtures/packages');
 
 interface ExpectedPackage {
+  kind: 'msi' | 'msp';
   signed?: boolean;
   osslsigncodeAtSigningTime?: { verdict: 'valid' | 'invalid'; contentDigestMatches: boolean };
+  digestAlgorithm?: string;
   signer?: { certificate: string; sha1: string };
+  /** osslsigncode's "Timestamp time" of an RFC 3161 timestamp, ISO 8601. */
+  timestamp?: string;
+  /** The timestamp authority's certificate, which osslsigncode is given as -TSA-CAfile. */
+  timestampAuthority?: { certificate: string; sha1: string };
+  storages?: string[];
 }
 const expected = JSON.parse(readFileSync(resolve(packages, 'expected.json'), 'utf8')) as Record<string, ExpectedPackage>;
 const signedFixtures = Object.entries(expected).filter(([, want]) => want.signed);
@@ -27,9 +36,15 @@ function verify(name: string): PackageSignature {
   return verifyPackageSignature(openCompoundFile(bufferByteSource(readFileSync(resolve(packages, name)))));
 }
 
-/** The signer's PEM next to the .cer that expected.json names. */
-function signerPem(want: ExpectedPackage): string {
-  return resolve(packages, want.signer!.certificate.replace(/\.cer$/, '.pem'));
+/** The PEM next to a .cer that expected.json names. */
+function pemOf(certificate: { certificate: string }): string {
+  return resolve(packages, certificate.certificate.replace(/\.cer$/, '.pem'));
+}
+
+/** osslsigncode's "Timestamp time: Jun  1 00:05:00 2024 GMT" line, as a Date. */
+function timestampTimeIn(output: string): Date | undefined {
+  const line = /^\s*Timestamp time: (.+)$/m.exec(output);
+  return line ? new Date(line[1]) : undefined;
 }
 
 /**
@@ -49,12 +64,25 @@ test('the fixtures include signed patches that osslsigncode accepts and rejects'
   assert.ok(verdicts.includes('valid') && verdicts.includes('invalid'), 'expected.json lost entries; rerun scripts/fixtures/make-packages.sh');
 });
 
+test('the signed fixtures include a product, a timestamp, an ECDSA signer, SHA-1 and a sub-storage', () => {
+  const wants = signedFixtures.map(([, want]) => want);
+  const lost = 'expected.json lost entries; rerun scripts/fixtures/make-packages.sh';
+  assert.ok(wants.some((want) => want.kind === 'msi'), lost);
+  assert.ok(wants.some((want) => want.timestamp !== undefined && want.timestampAuthority !== undefined), lost);
+  assert.ok(wants.some((want) => want.digestAlgorithm === 'SHA1'), lost);
+  assert.ok(wants.some((want) => (want.storages?.length ?? 0) > 0), lost);
+  const keyTypes = wants.map((want) => new X509Certificate(readFileSync(resolve(packages, want.signer!.certificate))).publicKey.asymmetricKeyType);
+  assert.ok(keyTypes.includes('rsa') && keyTypes.includes('ec'), lost);
+});
+
 describe('our verdict equals the one osslsigncode recorded in expected.json', () => {
   for (const [name, want] of signedFixtures) {
     test(name, () => {
       const signature = verify(name);
       assert.equal(signature.state, want.osslsigncodeAtSigningTime?.verdict, signature.problems.join('; '));
       assert.equal(signature.signer?.sha1, want.signer?.sha1);
+      assert.equal(signature.digestAlgorithm, want.digestAlgorithm?.toLowerCase());
+      assert.equal(signature.timestamp?.toISOString(), want.timestamp === undefined ? undefined : new Date(want.timestamp).toISOString());
       const digestMismatch = signature.problems.includes('the content digest does not match: the package changed after it was signed');
       assert.equal(digestMismatch, !want.osslsigncodeAtSigningTime?.contentDigestMatches);
     });
@@ -64,13 +92,19 @@ describe('our verdict equals the one osslsigncode recorded in expected.json', ()
 describe('our verdict equals `osslsigncode verify` run now', () => {
   for (const [name, want] of signedFixtures) {
     test(name, { skip: skipLive }, () => {
-      const pem = signerPem(want);
+      const pem = pemOf(want.signer!);
+      // A timestamp authority is trusted for its timestamp only; whether a TSA is trusted is not
+      // ours to judge, so osslsigncode is given this one to check the token's signature.
+      const tsa = want.timestampAuthority ? ['-TSA-CAfile', pemOf(want.timestampAuthority)] : [];
       const run = spawnSync('osslsigncode', [
-        'verify', '-CAfile', pem, '-time', String(timeInsideValidity(pem)), '-in', resolve(packages, name),
+        'verify', '-CAfile', pem, ...tsa, '-time', String(timeInsideValidity(pem)), '-in', resolve(packages, name),
       ], { encoding: 'utf8' });
+      const said = `osslsigncode said:\n${run.stdout}\n${run.stderr}`;
       const theirs = run.status === 0 ? 'valid' : 'invalid';
       const ours = verify(name);
-      assert.equal(ours.state, theirs, `osslsigncode said:\n${run.stdout}\n${run.stderr}\nwe said: ${ours.problems.join('; ')}`);
+      assert.equal(ours.state, theirs, `${said}\nwe said: ${ours.problems.join('; ')}`);
+      assert.equal(ours.timestamp?.toISOString(), timestampTimeIn(run.stdout)?.toISOString(), said);
+      if (want.timestampAuthority) assert.match(run.stdout, /^Timestamp Server Signature verification: ok$/m, said);
     });
   }
 

@@ -1,8 +1,10 @@
 // Built packages, patches and .idt folders from test/fixtures/packages (made by
 // scripts/fixtures/make-packages.sh with wixl, msibuild, osslsigncode and openssl).
 
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UnreadablePackageError } from '../../server/src/engine/package/cfb';
 import { FIXTURES, fixture, type Files } from './rule-tester';
 
 export const PACKAGES = path.join(FIXTURES, 'packages');
@@ -45,4 +47,15 @@ export function idtFolder(folder: string, changes: Record<string, string | null>
 /** The text of one table file of that export. */
 export function idtText(name: string): string {
   return fs.readFileSync(path.join(PACKAGES, 'product-trusting-idt', name), 'utf8');
+}
+
+/** Asserts an UnreadablePackageError whose reason matches, within a second. */
+export function assertUnreadable(action: () => unknown, reason: RegExp): void {
+  const started = Date.now();
+  assert.throws(action, (error: unknown) => {
+    assert.ok(error instanceof UnreadablePackageError, `expected UnreadablePackageError, got ${String(error)}`);
+    assert.match(error.message, reason);
+    return true;
+  });
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
 }

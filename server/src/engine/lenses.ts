@@ -1,18 +1,13 @@
 // One line of UAC-patching status above each product and each listed certificate.
 
-import { validityState, type CertificateReadResult } from './certificates';
-import { describeCertificate } from './rules/certificate-fixes';
-import { DISABLE_PROPERTY } from './rules/lua-patching-disabled';
-import { disablingPolicy } from './rules/lua-patching-policy-disabled';
-import { MINIMUM_INSTALLER_VERSION } from './rules/installer-version-too-low';
-import { where } from './rules/rule';
 import * as path from 'path';
+import { validityState } from './certificates';
 import type { DatabaseModel } from './package/model';
 import { describeCertificates, patchTrust, productsByCode } from './package/trust';
+import { databaseStatus, productStatus, type ReadCertificate } from './readiness';
+import { describeCertificate } from './rules/certificate-fixes';
 import type { Lens } from './types';
 import type { ProductModel } from './wix/model';
-
-type ReadCertificate = (filePath: string) => CertificateReadResult;
 
 export function productLenses(products: ProductModel[], databases: DatabaseModel[], readCertificate: ReadCertificate, now: Date): Lens[] {
   const lenses: Lens[] = [];
@@ -34,29 +29,6 @@ export function productLenses(products: ProductModel[], databases: DatabaseModel
     }
   }
   return lenses;
-}
-
-/** "ready — trusts CN=…", "not ready — …", "disabled by …". */
-export function productStatus(product: ProductModel, readCertificate: ReadCertificate): string {
-  if (!product.scope.perMachine) return `does not apply — per-user product (${product.scope.reason})`;
-  const disabling = product.properties.find((p) => p.name === DISABLE_PROPERTY && p.value.value.trim() === '1');
-  if (disabling) return `disabled by ${DISABLE_PROPERTY}=1 (${disabling.authoring} at ${where(disabling.element)})`;
-  const policy = product.registryWrites.find((write) => disablingPolicy(write, product)?.unresolved.length === 0);
-  if (policy) return `disabled machine-wide by the DisableLUAPatching policy this package writes (${where(policy.element)})`;
-  if (product.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
-  if (!product.installerVersion.unresolved?.length && product.installerVersion.value < MINIMUM_INSTALLER_VERSION) return `not ready — InstallerVersion ${product.installerVersion.value} is below ${MINIMUM_INSTALLER_VERSION}`;
-  const signers: string[] = [];
-  for (const entry of product.patchCertificates) {
-    if (!entry.resolvedPath) continue;
-    const result = readCertificate(entry.resolvedPath);
-    // A PEM file lands in CertData as text and never matches a signer: only DER counts.
-    if (result.ok && result.certificate.encoding === 'der') signers.push(describeCertificate(result.certificate));
-  }
-  if (signers.length === 0) {
-    const unresolvable = product.patchCertificates.every((entry) => entry.unresolvable);
-    return unresolvable ? 'ready if the certificate files resolve at build time (paths use build-time variables)' : 'not ready — no usable certificate file (missing, unreadable or PEM)';
-  }
-  return `ready — trusts ${signers.join(', ')}`;
 }
 
 function certificateStatus(entry: ProductModel['patchCertificates'][number], readCertificate: ReadCertificate, now: Date, databases: DatabaseModel[]): string {
@@ -97,16 +69,6 @@ export function databaseLenses(databases: DatabaseModel[], products: ProductMode
   return lenses;
 }
 
-export function databaseStatus(database: DatabaseModel): string {
-  if (!database.scope.perMachine) return `does not apply — per-user product (${database.scope.reason})`;
-  const disabling = database.properties.find((p) => p.name === DISABLE_PROPERTY && p.value.trim() === '1');
-  if (disabling) return `disabled by ${DISABLE_PROPERTY}=1 (${disabling.authoring === 'Property' ? 'Property table' : `custom action ${disabling.action}`})`;
-  if (database.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
-  if (database.installerVersion !== undefined && database.installerVersion < MINIMUM_INSTALLER_VERSION) return `not ready — installer version ${database.installerVersion} is below ${MINIMUM_INSTALLER_VERSION}`;
-  const signers = database.patchCertificates.flatMap((row) => (row.digitalCertificate?.certificate?.ok ? [describeCertificate(row.digitalCertificate.certificate.certificate)] : []));
-  return signers.length > 0 ? `ready — trusts ${[...new Set(signers)].join(', ')}` : 'not ready — no readable certificate in MsiDigitalCertificate';
-}
-
 /** "Signed by CN=… (SHA-1 …, SHA-256 digest) · valid · trusted by Contoso Tools (product.msi)". */
 export function patchStatus(patch: DatabaseModel, byCode: ReturnType<typeof productsByCode>, now: Date): string {
   const signature = patch.signature;
@@ -118,7 +80,8 @@ export function patchStatus(patch: DatabaseModel, byCode: ReturnType<typeof prod
   if (!signer) return `Patch: ${by} · signature valid`;
   const trust = patchTrust(patch, signer, byCode);
   const verdicts = [
-    ...trust.trustedBy.map((target) => `trusted by ${target.label} ✓`),
+    // Trust alone is not enough: the target must also accept UAC patching at all.
+    ...trust.trustedBy.map((target) => (target.status.startsWith('ready') ? `trusted by ${target.label} ✓` : `trusted by ${target.label}, but UAC patching there: ${target.status}`)),
     ...trust.untrustedBy.map((target) => `NOT trusted by ${target.label} (lists ${describeCertificates(target.certificates)})`),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
   ];

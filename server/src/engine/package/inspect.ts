@@ -3,7 +3,8 @@
 // for JSON.
 
 import { validityState } from '../certificates';
-import { databaseStatus, patchStatus } from '../lenses';
+import { patchStatus } from '../lenses';
+import { databaseStatus } from '../readiness';
 import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
 import type { PackageStream } from './msi-database';
@@ -41,7 +42,8 @@ export interface InspectedSignature {
   /** For a patch with a valid signature: what its targets in the workspace say about the signer. */
   trust?: {
     state: 'trusted' | 'untrusted' | 'undecided' | 'no-target';
-    targets: { productCode: string; product: string; trusts: boolean | undefined; lists: string }[];
+    /** `status`: the target's own UAC-patching readiness ("ready — trusts …", "disabled by …"). */
+    targets: { productCode: string; product: string; trusts: boolean | undefined; lists: string; status: string }[];
     missingTargets: string[];
   };
 }
@@ -133,6 +135,7 @@ function inspectSignature(model: DatabaseModel, byCode: ReturnType<typeof produc
       product: target.label,
       trusts: trust.trustedBy.includes(target) ? true : trust.untrustedBy.includes(target) ? false : undefined,
       lists: target.incomplete ?? describeCertificates(target.certificates),
+      status: target.status,
     }));
     const state = trust.untrustedBy.length > 0 ? 'untrusted' : trust.trustedBy.length > 0 ? 'trusted' : trust.undecided.length > 0 ? 'undecided' : 'no-target';
     inspected.trust = { state, targets, missingTargets: trust.missingTargets };

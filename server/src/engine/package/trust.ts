@@ -3,6 +3,7 @@
 // with a literal ProductCode; each lists the certificates of its MsiPatchCertificate table.
 
 import type { CertificateInfo, CertificateReadResult } from '../certificates';
+import { databaseStatus, productStatus } from '../readiness';
 import { describeCertificate } from '../rules/certificate-fixes';
 import type { RelatedLocation } from '../types';
 import type { ProductModel } from '../wix/model';
@@ -15,6 +16,8 @@ export interface TargetProduct {
   label: string;
   /** DER certificates its MsiPatchCertificate table lists (PEM files never match a signer). */
   certificates: CertificateInfo[];
+  /** The target's own readiness for UAC patching, as its code lens says it ("ready — trusts …", "disabled by …"). */
+  status: string;
   /** Why the list may be incomplete (certificate paths resolved only at build time); no verdict is given then. */
   incomplete?: string;
   /** Where the product is: a WiX source element or a database. */
@@ -57,6 +60,7 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
       productCode: code,
       label: `${product.name ?? 'product'} (${fileName(product.element.source.path)})`,
       certificates,
+      status: productStatus(product, readCertificate),
       ...(unresolvable > 0 ? { incomplete: `${unresolvable} of its certificate paths are resolved only at build time` } : {}),
       source: { element: product.element, product },
     });
@@ -67,7 +71,7 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
       const result = row.digitalCertificate?.certificate;
       return result?.ok ? [result.certificate] : [];
     });
-    add({ productCode: database.productCode, label: `${database.productName ?? 'product'} (${fileName(database.path)})`, certificates, source: { database } });
+    add({ productCode: database.productCode, label: `${database.productName ?? 'product'} (${fileName(database.path)})`, certificates, status: databaseStatus(database), source: { database } });
   }
   return byCode;
 }

@@ -1,0 +1,187 @@
+#!/bin/sh
+# Regenerates the built patches of the examples, so `npm start` shows what wix-uac says about
+# patches next to the WiX sources they are meant for:
+#
+#   fabrikam-agent/bin/Release/FabrikamAgent-Hotfix1.msp
+#     targets Agent.wxs's Product/@Id, signed by "CN=Fabrikam Patch Signing", a certificate
+#     Agent.wxs does not list (it has no PatchCertificates at all).
+#   contoso-tools/bin/Release/ContosoTools-Hotfix1.msp
+#     targets Product.wxs's ProductCode, signed by "CN=Contoso Patch Signing", the certificate
+#     contoso-tools/certificates/contoso-patch-signing.cer that Product.wxs lists.
+#
+# Each is a patch-shaped database (patch tables and a patch summary stream whose Template is the
+# target ProductCode, MSP root CLSID) made with libmsi by scripts/fixtures/make-patch-database.py:
+# readable and signable, not installable. Signatures: SHA-256, fixed signing time.
+#
+# keys/fabrikam-patch-signing.key is a throwaway key committed only so the example can be
+# rebuilt; it protects nothing. The script reuses it, so a rerun writes the same bytes; with
+# --new-key it makes a fresh key first (the Fabrikam patch's signer thumbprint then changes).
+# The Fabrikam certificate is deliberately not kept in the examples: wix-uac's quick fix is to
+# extract it from the signed patch. The Contoso key is the test fixture's,
+# test/fixtures/certificates/contoso-patch-signing.key (also throwaway).
+#
+# Needs (Debian): openssl osslsigncode python3-gi gir1.2-libmsi-1.0
+# Usage: sh examples/make-patches.sh [--new-key]   (from any folder)
+set -eu
+
+here=$(cd "$(dirname -- "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+make_patch_database="$repo/scripts/fixtures/make-patch-database.py"
+fabrikam_key="$here/keys/fabrikam-patch-signing.key"
+contoso_key="$repo/test/fixtures/certificates/contoso-patch-signing.key"
+contoso_certificate="$here/contoso-tools/certificates/contoso-patch-signing.cer"
+
+new_key=no
+case "${1:-}" in
+  '') ;;
+  --new-key) new_key=yes ;;
+  *) echo "usage: sh make-patches.sh [--new-key]" >&2; exit 2 ;;
+esac
+
+for tool in openssl osslsigncode; do
+  command -v "$tool" >/dev/null || { echo "make-patches.sh: $tool is not installed" >&2; exit 1; }
+done
+# libmsi through GObject introspection needs the system Python, not a virtualenv's.
+python=/usr/bin/python3
+"$python" -c "import gi; gi.require_version('Libmsi', '1.0')" 2>/dev/null || {
+  echo "make-patches.sh: install python3-gi and gir1.2-libmsi-1.0 (libmsi for Python)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
+
+# Runs a command, showing its chatter only when it fails.
+quietly() {
+  "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; return 1; }
+}
+
+# --- the Fabrikam signer ------------------------------------------------------------------
+# A self-signed code-signing certificate with fixed dates (openssl ca -selfsign, as
+# test/fixtures/certificates/make-certificates.sh). With the same key, the certificate comes
+# out byte for byte the same: fixed dates and serial, deterministic RSA PKCS#1 v1.5 signature.
+
+mkdir -p "$here/keys"
+if [ "$new_key" = yes ] || [ ! -f "$fabrikam_key" ]; then
+  quietly openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/new.key"
+  mv "$work/new.key" "$fabrikam_key"
+fi
+
+cat > "$work/openssl.cnf" <<EOF
+[ ca ]
+default_ca = example_ca
+
+[ example_ca ]
+database = $work/index.txt
+serial = $work/serial
+new_certs_dir = $work
+default_md = sha256
+policy = any_subject
+unique_subject = no
+email_in_dn = no
+copy_extensions = none
+
+[ any_subject ]
+commonName = supplied
+organizationName = optional
+countryName = optional
+
+[ code_signing ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = codeSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[ req ]
+distinguished_name = empty_dn
+string_mask = utf8only
+utf8 = yes
+
+[ empty_dn ]
+EOF
+
+: > "$work/index.txt"
+echo 4F0001 > "$work/serial"
+quietly openssl req -new -config "$work/openssl.cnf" -utf8 -key "$fabrikam_key" \
+  -subj "/C=US/O=Fabrikam/CN=Fabrikam Patch Signing" -out "$work/fabrikam.csr"
+quietly openssl ca -batch -config "$work/openssl.cnf" -utf8 -preserveDN -notext -selfsign \
+  -keyfile "$fabrikam_key" -in "$work/fabrikam.csr" -out "$work/fabrikam.ca.pem" \
+  -startdate 20240101000000Z -enddate 20491231235959Z -extensions code_signing
+openssl x509 -in "$work/fabrikam.ca.pem" -out "$work/fabrikam-patch-signing.pem"
+
+# The Contoso certificate of the example must be the one the test fixture key belongs to.
+openssl x509 -in "$contoso_certificate" -inform DER -out "$work/contoso-patch-signing.pem"
+if [ "$(openssl x509 -in "$work/contoso-patch-signing.pem" -noout -pubkey)" != "$(openssl pkey -in "$contoso_key" -pubout)" ]; then
+  echo "make-patches.sh: $contoso_key is not the key of $contoso_certificate" >&2
+  exit 1
+fi
+
+# --- patches ------------------------------------------------------------------------------
+
+# idt name header-lines... : writes an .idt file (tab-separated, CRLF line ends) into $work/<name>.
+idt() {
+  file="$work/$1"
+  shift
+  : > "$file"
+  for line in "$@"; do printf '%s\r\n' "$line" >> "$file"; done
+}
+
+tab=$(printf '\t')
+
+# Signing time 2024-06-01T00:00:00Z (inside both certificates' validity): fixed, so the
+# signatures do not change between runs.
+signed_at=1717200000
+
+# make_patch output subject author target-product-code patch-guid family sequence signer-pem signer-key
+#   metadata rows (Property=Value) are read from $work/metadata
+make_patch() {
+  output=$1 subject=$2 author=$3 target=$4 patch_guid=$5 family=$6 sequence=$7 pem=$8 key=$9
+  idt MsiPatchSequence.idt \
+    "PatchFamily${tab}ProductCode${tab}Sequence${tab}Attributes" \
+    "s72${tab}S38${tab}s72${tab}I4" \
+    "MsiPatchSequence${tab}PatchFamily${tab}ProductCode" \
+    "$family${tab}${tab}$sequence${tab}"
+  idt MsiPatchMetadata.idt \
+    "Company${tab}Property${tab}Value" \
+    "S72${tab}s72${tab}l0" \
+    "MsiPatchMetadata${tab}Company${tab}Property"
+  while IFS='=' read -r property value; do
+    printf '%s\t%s\t%s\r\n' '' "$property" "$value" >> "$work/MsiPatchMetadata.idt"
+  done < "$work/metadata"
+  rm -f "$work/patch.msp"
+  (cd "$work" && quietly "$python" "$make_patch_database" "$work/patch.msp" "$subject" "$author" \
+    "$target" "$patch_guid" MsiPatchMetadata.idt MsiPatchSequence.idt)
+  mkdir -p "$(dirname -- "$output")"
+  rm -f "$output"
+  quietly osslsigncode sign -certs "$pem" -key "$key" -h sha256 -time "$signed_at" \
+    -n "$subject" -in "$work/patch.msp" -out "$output"
+  echo "Wrote ${output#"$repo/"}"
+}
+
+# Fabrikam Agent: Agent.wxs Product/@Id; signed by a certificate the product does not list.
+cat > "$work/metadata" <<EOF
+AllowRemoval=1
+Classification=Hotfix
+Description=Fixes the service start-up of Fabrikam Agent
+DisplayName=Fabrikam Agent Hotfix 1
+ManufacturerName=Fabrikam
+TargetProductName=Fabrikam Agent
+EOF
+make_patch "$here/fabrikam-agent/bin/Release/FabrikamAgent-Hotfix1.msp" \
+  "Fabrikam Agent Hotfix 1" "Fabrikam" '{3C1E5A4D-8B2F-4D6E-A1C3-5F7B9D0E2A4C}' \
+  '{7E2D4B19-3C6A-4F85-B0D2-91A4C8E6F301}' FabrikamAgent 3.1.1.0 \
+  "$work/fabrikam-patch-signing.pem" "$fabrikam_key"
+
+# Contoso Tools: Product.wxs Package/@ProductCode; signed by a certificate the product lists.
+cat > "$work/metadata" <<EOF
+AllowRemoval=1
+Classification=Hotfix
+Description=Fixes the readme of Contoso Tools
+DisplayName=Contoso Tools Hotfix 1
+ManufacturerName=Contoso Ltd
+TargetProductName=Contoso Tools
+EOF
+make_patch "$here/contoso-tools/bin/Release/ContosoTools-Hotfix1.msp" \
+  "Contoso Tools Hotfix 1" "Contoso Ltd" '{B43F7A2E-61C8-4D95-8E0B-2C7D5A9F1E36}' \
+  '{5A8C1E37-94B2-4D6F-A0E5-3F7B2D9C4E18}' ContosoTools 1.2.1.0 \
+  "$work/contoso-patch-signing.pem" "$contoso_key"
