@@ -478,9 +478,22 @@ it("npm start's example shows patch findings", () => {
 
   // The product's finding offers the certificate that signed its patch, first.
   const sarif = JSON.parse(cli(['lint', '--format', 'sarif', 'examples'], repoRoot).stdout) as {
-    runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>; fixes?: Array<{ description: { text: string } }> }> }>;
+    runs: Array<{
+      results: Array<{
+        ruleId: string;
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+        fixes?: Array<{ description: { text: string }; artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ insertedContent: { text?: string; binary?: string } }> }> }>;
+      }>;
+    }>;
   };
   const agentFinding = sarif.runs[0].results.find((result) => result.ruleId === 'missing-patch-certificate' && result.locations[0].physicalLocation.artifactLocation.uri === 'examples/fabrikam-agent/Agent.wxs');
   assert.ok(agentFinding?.fixes, 'missing-patch-certificate on Agent.wxs has fixes');
   assert.match(agentFinding.fixes[0].description.text, /^Extract signer certificate from FabrikamAgent-Hotfix1\.msp \(CN=Fabrikam Patch Signing\) to \S+\.cer and add it to PatchCertificates$/);
+  // The certificate file it creates is part of the fix: DER bytes that openssl reads as the signer.
+  const [created, edited] = agentFinding.fixes[0].artifactChanges;
+  assert.match(created.artifactLocation.uri, /^examples\/fabrikam-agent\/\S+\.cer$/);
+  assert.equal(edited.artifactLocation.uri, 'examples/fabrikam-agent/Agent.wxs');
+  const der = Buffer.from(created.replacements[0].insertedContent.binary ?? '', 'base64');
+  const subject = spawnSync('openssl', ['x509', '-inform', 'DER', '-noout', '-subject'], { input: der, encoding: 'utf8' });
+  if (!subject.error) assert.match(subject.stdout, /CN ?= ?Fabrikam Patch Signing/);
 });

@@ -22,12 +22,19 @@ export const formatSarif: Formatter = (report, { version }) => {
   const physicalLocation = (file: string, range: Range) => ({ artifactLocation: artifactLocation(file), region: region(range) });
   const sarifFix = (fix: Fix) => ({
     description: { text: fix.title },
-    artifactChanges: [...new Set(fix.edits.map((edit) => edit.file))].map((file) => ({
-      artifactLocation: artifactLocation(file),
-      replacements: fix.edits
-        .filter((edit) => edit.file === file)
-        .map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.newText } })),
-    })),
+    artifactChanges: [
+      // A file the fix creates (an extracted certificate): its whole content, inserted at byte 0.
+      ...(fix.createFiles ?? []).map((created) => ({
+        artifactLocation: artifactLocation(created.file),
+        replacements: [{ deletedRegion: { byteOffset: 0, byteLength: 0 }, insertedContent: { binary: created.base64 } }],
+      })),
+      ...[...new Set(fix.edits.map((edit) => edit.file))].map((file) => ({
+        artifactLocation: artifactLocation(file),
+        replacements: fix.edits
+          .filter((edit) => edit.file === file)
+          .map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.newText } })),
+      })),
+    ],
   });
 
   const ruleIndex = new Map(allRules.map((rule, index) => [rule.id, index]));
