@@ -161,7 +161,7 @@ class WixUacServer {
       if (!filePath) throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: not a file: ${uri}`);
       const inspection = this.engine.inspect(filePath, { roots: this.roots(), maxRows: INSPECT_MAX_ROWS });
       const client = this.clientContext();
-      const findings = (this.findingsIn(pathToUri(filePath)) ?? []).map((finding) => ({
+      const findings = this.findingsIn(pathToUri(filePath)).map((finding) => ({
         ruleId: finding.ruleId,
         severity: finding.severity,
         message: finding.message,
