@@ -56,9 +56,8 @@ quietly() {
 }
 
 # --- the Fabrikam signer ------------------------------------------------------------------
-# A self-signed code-signing certificate with fixed dates (openssl ca -selfsign, as
-# test/fixtures/certificates/make-certificates.sh). With the same key, the certificate comes
-# out byte for byte the same: fixed dates and serial, deterministic RSA PKCS#1 v1.5 signature.
+# A self-signed code-signing certificate with fixed dates (scripts/fixtures/self-signed.sh).
+# With the same key, the certificate comes out byte for byte the same.
 
 mkdir -p "$here/keys"
 if [ "$new_key" = yes ] || [ ! -f "$fabrikam_key" ]; then
@@ -66,48 +65,9 @@ if [ "$new_key" = yes ] || [ ! -f "$fabrikam_key" ]; then
   mv "$work/new.key" "$fabrikam_key"
 fi
 
-cat > "$work/openssl.cnf" <<EOF
-[ ca ]
-default_ca = example_ca
-
-[ example_ca ]
-database = $work/index.txt
-serial = $work/serial
-new_certs_dir = $work
-default_md = sha256
-policy = any_subject
-unique_subject = no
-email_in_dn = no
-copy_extensions = none
-
-[ any_subject ]
-commonName = supplied
-organizationName = optional
-countryName = optional
-
-[ code_signing ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = codeSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[ req ]
-distinguished_name = empty_dn
-string_mask = utf8only
-utf8 = yes
-
-[ empty_dn ]
-EOF
-
-: > "$work/index.txt"
-echo 4F0001 > "$work/serial"
-quietly openssl req -new -config "$work/openssl.cnf" -utf8 -key "$fabrikam_key" \
-  -subj "/C=US/O=Fabrikam/CN=Fabrikam Patch Signing" -out "$work/fabrikam.csr"
-quietly openssl ca -batch -config "$work/openssl.cnf" -utf8 -preserveDN -notext -selfsign \
-  -keyfile "$fabrikam_key" -in "$work/fabrikam.csr" -out "$work/fabrikam.ca.pem" \
-  -startdate 20240101000000Z -enddate 20491231235959Z -extensions code_signing
-openssl x509 -in "$work/fabrikam.ca.pem" -out "$work/fabrikam-patch-signing.pem"
+. "$repo/scripts/fixtures/self-signed.sh"
+self_signed "$fabrikam_key" "/C=US/O=Fabrikam/CN=Fabrikam Patch Signing" \
+  20240101000000Z 20491231235959Z 4F0001 code_signing "$work/fabrikam-patch-signing.pem"
 
 # The Contoso certificate of the example must be the one the test fixture key belongs to.
 openssl x509 -in "$contoso_certificate" -inform DER -out "$work/contoso-patch-signing.pem"
