@@ -10,7 +10,7 @@ import { hoverAt } from './hovers';
 import { databaseLenses, productLenses } from './lenses';
 import { readIdtDatabase } from './package/idt';
 import { inspectDatabase, type PackageInspection } from './package/inspect';
-import { productsByCode } from './package/trust';
+import { productsByCode, type TargetsByCode } from './package/trust';
 import { buildDatabaseModel, type DatabaseModel } from './package/model';
 import { listPackageStreams } from './package/msi-database';
 import { readPackage, withCompoundFile, type PackageReadResult } from './package/reader';
@@ -166,11 +166,14 @@ export class Engine {
 
   analyze(options: AnalyzeOptions): AnalysisResult {
     const { files, notices, products, bundles, databases, analysed } = this.buildModels(options.roots);
-    const drafts = this.runRules(products, bundles, databases, files.certificates);
+    // The products patches can target, built once per analysis and only when something asks.
+    let byCode: TargetsByCode | undefined;
+    const targets = (): TargetsByCode => (byCode ??= productsByCode(products, databases.models, (filePath) => this.readCertificate(filePath)));
+    const drafts = this.runRules(products, bundles, databases, files.certificates, targets);
     const findings = this.finish(drafts, options, notices);
     const lenses: Lens[] = [
       ...productLenses(products, databases.models, (filePath) => this.readCertificate(filePath), this.now()),
-      ...databaseLenses(databases.models, products, (filePath) => this.readCertificate(filePath), this.now()),
+      ...databaseLenses(databases.models, targets, this.now()),
     ];
     for (const file of databases.files) analysed.add(file);
     // Files matched by an ignore glob are not reported as analysed either.
@@ -213,7 +216,7 @@ export class Engine {
     return databases;
   }
 
-  private runRules(products: ProductModel[], bundles: BundleModel[], databases: Databases, certificateFiles: string[]): Draft[] {
+  private runRules(products: ProductModel[], bundles: BundleModel[], databases: Databases, certificateFiles: string[], targets: () => TargetsByCode): Draft[] {
     const drafts: Draft[] = [];
     let workspaceCertificates: WorkspaceCertificate[] | undefined;
     for (const rule of rules) {
@@ -225,6 +228,7 @@ export class Engine {
         now: this.now(),
         readCertificate: (filePath) => this.readCertificate(filePath),
         fileExists: (filePath) => this.fs.exists(filePath),
+        targets,
         workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
         report: (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity }),
       };

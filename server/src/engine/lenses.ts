@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { validityState } from './certificates';
 import type { DatabaseModel } from './package/model';
-import { describeCertificates, patchTrust, productsByCode } from './package/trust';
+import { describeCertificates, patchTrust, type TargetsByCode } from './package/trust';
 import { databaseStatus, productStatus, type ReadCertificate } from './readiness';
 import { describeCertificate } from './rules/certificate-fixes';
 import type { Lens } from './types';
@@ -56,21 +56,20 @@ function signedPatches(sha256: string, databases: DatabaseModel[]): string {
  * Status of each built database, on its first line: for a product its readiness, for a patch its
  * signature and whether its targets trust the signer (the answer when no target is in the workspace).
  */
-export function databaseLenses(databases: DatabaseModel[], products: ProductModel[], readCertificate: ReadCertificate, now: Date): Lens[] {
-  const byCode = productsByCode(products, databases, readCertificate);
+export function databaseLenses(databases: DatabaseModel[], targets: () => TargetsByCode, now: Date): Lens[] {
   const lenses: Lens[] = [];
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const database of databases) {
     const file = database.kind === 'idt' ? (database.database.tables.get('Property')?.file ?? [...database.database.tables.values()][0]?.file) : database.path;
     if (!file) continue;
     if (database.isProduct) lenses.push({ file, range: top, title: `UAC patching: ${databaseStatus(database)}` });
-    if (database.kind === 'msp') lenses.push({ file, range: top, title: patchStatus(database, byCode, now) });
+    if (database.kind === 'msp') lenses.push({ file, range: top, title: patchStatus(database, targets(), now) });
   }
   return lenses;
 }
 
 /** "Signed by CN=… (SHA-1 …, SHA-256 digest) · valid · trusted by Contoso Tools (product.msi)". */
-export function patchStatus(patch: DatabaseModel, byCode: ReturnType<typeof productsByCode>, now: Date): string {
+export function patchStatus(patch: DatabaseModel, byCode: TargetsByCode, now: Date): string {
   const signature = patch.signature;
   if (!signature || signature.state === 'unsigned') return 'Patch: unsigned — non-administrators get a UAC prompt';
   const signer = signature.signer;

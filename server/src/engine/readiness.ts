@@ -2,8 +2,8 @@
 // the status of the patches that target it.
 
 import type { CertificateReadResult } from './certificates';
-import type { DatabaseModel } from './package/model';
-import { describeCertificate } from './rules/certificate-fixes';
+import { listedDatabaseCertificates, type DatabaseModel } from './package/model';
+import { describeCertificate, listedCertificates } from './rules/certificate-fixes';
 import { MINIMUM_INSTALLER_VERSION } from './rules/installer-version-too-low';
 import { DISABLE_PROPERTY } from './rules/lua-patching-disabled';
 import { disablingPolicy } from './rules/lua-patching-policy-disabled';
@@ -21,13 +21,7 @@ export function productStatus(product: ProductModel, readCertificate: ReadCertif
   if (policy) return `disabled machine-wide by the DisableLUAPatching policy this package writes (${where(policy.element)})`;
   if (product.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
   if (!product.installerVersion.unresolved?.length && product.installerVersion.value < MINIMUM_INSTALLER_VERSION) return `not ready — InstallerVersion ${product.installerVersion.value} is below ${MINIMUM_INSTALLER_VERSION}`;
-  const signers: string[] = [];
-  for (const entry of product.patchCertificates) {
-    if (!entry.resolvedPath) continue;
-    const result = readCertificate(entry.resolvedPath);
-    // A PEM file lands in CertData as text and never matches a signer: only DER counts.
-    if (result.ok && result.certificate.encoding === 'der') signers.push(describeCertificate(result.certificate));
-  }
+  const signers = listedCertificates(product, readCertificate).map(describeCertificate);
   if (signers.length === 0) {
     const unresolvable = product.patchCertificates.every((entry) => entry.unresolvable);
     return unresolvable ? 'ready if the certificate files resolve at build time (paths use build-time variables)' : 'not ready — no usable certificate file (missing, unreadable or PEM)';
@@ -42,6 +36,6 @@ export function databaseStatus(database: DatabaseModel): string {
   if (disabling) return `disabled by ${DISABLE_PROPERTY}=1 (${disabling.authoring === 'Property' ? 'Property table' : `custom action ${disabling.action}`})`;
   if (database.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
   if (database.installerVersion !== undefined && database.installerVersion < MINIMUM_INSTALLER_VERSION) return `not ready — installer version ${database.installerVersion} is below ${MINIMUM_INSTALLER_VERSION}`;
-  const signers = database.patchCertificates.flatMap((row) => (row.digitalCertificate?.certificate?.ok ? [describeCertificate(row.digitalCertificate.certificate.certificate)] : []));
+  const signers = listedDatabaseCertificates(database).map(describeCertificate);
   return signers.length > 0 ? `ready — trusts ${[...new Set(signers)].join(', ')}` : 'not ready — no readable certificate in MsiDigitalCertificate';
 }

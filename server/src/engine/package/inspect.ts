@@ -8,7 +8,7 @@ import { databaseStatus } from '../readiness';
 import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
 import type { PackageStream } from './msi-database';
-import { describeCertificates, patchTrust, type productsByCode } from './trust';
+import { describeCertificates, patchTrust, type TargetsByCode } from './trust';
 
 export interface InspectedTable {
   name: string;
@@ -82,7 +82,7 @@ const SUMMARY_LABELS: [keyof SummaryInformation, string][] = [
   ['codepage', 'Codepage'],
 ];
 
-export function inspectDatabase(model: DatabaseModel, byCode: ReturnType<typeof productsByCode>, now: Date, options: { maxRows?: number; table?: string } = {}): PackageInspection {
+export function inspectDatabase(model: DatabaseModel, byCode: TargetsByCode, now: Date, options: { maxRows?: number; table?: string } = {}): PackageInspection {
   const summary = SUMMARY_LABELS.flatMap(([key, name]) => {
     const value = model.database.summary[key];
     return value === undefined ? [] : [{ name, value: value instanceof Date ? value.toISOString() : String(value) }];
@@ -104,7 +104,7 @@ export function inspectDatabase(model: DatabaseModel, byCode: ReturnType<typeof 
   return { file: model.path, kind: model.kind, ...(status ? { status } : {}), summary, tables, ...(model.signature ? { signature: inspectSignature(model, byCode, now) } : {}) };
 }
 
-function inspectSignature(model: DatabaseModel, byCode: ReturnType<typeof productsByCode>, now: Date): InspectedSignature {
+function inspectSignature(model: DatabaseModel, byCode: TargetsByCode, now: Date): InspectedSignature {
   const signature = model.signature!;
   const signer = signature.signer;
   const inspected: InspectedSignature = {

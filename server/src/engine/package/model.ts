@@ -2,7 +2,7 @@
 // WiX model gives for sources (scope, installer version, properties, registry writes, patch
 // certificates), read from tables, each with the row it came from.
 
-import { parseCertificate, type CertificateReadResult } from '../certificates';
+import { parseCertificate, type CertificateInfo, type CertificateReadResult } from '../certificates';
 import type { PackageSignature } from './authenticode';
 import { cellText, columnIndex, type Database, type Row, type Table } from './database';
 
@@ -125,8 +125,21 @@ export function normalizeProductCode(code: string): string {
   return code.trim().replace(/^\{|\}$/g, '').toUpperCase();
 }
 
+/** A GUID as a ProductCode is written, with or without braces; "*" and variables are not one. */
+export function isProductCode(text: string): boolean {
+  return /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/.test(text.trim());
+}
+
 export function productCodesIn(template: string): string[] {
-  return template.split(/[;,]/).map((part) => part.trim()).filter((part) => /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/.test(part));
+  return template.split(/[;,]/).map((part) => part.trim()).filter(isProductCode);
+}
+
+/** The certificates a database's MsiPatchCertificate rows name, where their CertData is readable. */
+export function listedDatabaseCertificates(database: DatabaseModel): CertificateInfo[] {
+  return database.patchCertificates.flatMap((row) => {
+    const result = row.digitalCertificate?.certificate;
+    return result?.ok ? [result.certificate] : [];
+  });
 }
 
 /** "the Property table (Property.idt:12)" or "the Property table" — where a row is, in words. */

@@ -4,11 +4,11 @@
 
 import type { CertificateInfo, CertificateReadResult } from '../certificates';
 import { databaseStatus, productStatus } from '../readiness';
-import { describeCertificate } from '../rules/certificate-fixes';
+import { describeCertificate, listedCertificates } from '../rules/certificate-fixes';
 import type { RelatedLocation } from '../types';
 import type { ProductModel } from '../wix/model';
 import type { WixElement } from '../wix/preprocessor';
-import { normalizeProductCode, type DatabaseModel, type RowRef } from './model';
+import { isProductCode, listedDatabaseCertificates, normalizeProductCode, type DatabaseModel, type RowRef } from './model';
 
 export interface TargetProduct {
   productCode: string;
@@ -39,9 +39,12 @@ export interface PatchTrust {
 
 type ReadCertificate = (filePath: string) => CertificateReadResult;
 
+/** Products of the workspace by normalised ProductCode (one code may be built several times). */
+export type TargetsByCode = Map<string, TargetProduct[]>;
+
 /** Every product of the workspace with a known ProductCode, by normalised code. */
-export function productsByCode(products: ProductModel[], databases: DatabaseModel[], readCertificate: ReadCertificate): Map<string, TargetProduct[]> {
-  const byCode = new Map<string, TargetProduct[]>();
+export function productsByCode(products: ProductModel[], databases: DatabaseModel[], readCertificate: ReadCertificate): TargetsByCode {
+  const byCode: TargetsByCode = new Map();
   const add = (target: TargetProduct): void => {
     const key = normalizeProductCode(target.productCode);
     byCode.set(key, [...(byCode.get(key) ?? []), target]);
@@ -49,17 +52,12 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
   for (const product of products) {
     const code = product.productCode;
     // "*" and build-time variables are decided by the compiler: such a source matches no patch here.
-    if (product.kind !== 'product' || !code || !/^\{?[0-9A-Fa-f-]{36}\}?$/.test(code.trim())) continue;
-    const certificates: CertificateInfo[] = [];
-    for (const entry of product.patchCertificates) {
-      const result = entry.resolvedPath ? readCertificate(entry.resolvedPath) : undefined;
-      if (result?.ok && result.certificate.encoding === 'der') certificates.push(result.certificate);
-    }
+    if (product.kind !== 'product' || !code || !isProductCode(code)) continue;
     const unresolvable = product.patchCertificates.filter((entry) => entry.unresolvable).length;
     add({
       productCode: code,
       label: `${product.name ?? 'product'} (${fileName(product.element.source.path)})`,
-      certificates,
+      certificates: listedCertificates(product, readCertificate),
       status: productStatus(product, readCertificate),
       ...(unresolvable > 0 ? { incomplete: `${unresolvable} of its certificate paths are resolved only at build time` } : {}),
       source: { element: product.element, product },
@@ -67,16 +65,18 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
   }
   for (const database of databases) {
     if (!database.isProduct || !database.productCode) continue;
-    const certificates = database.patchCertificates.flatMap((row) => {
-      const result = row.digitalCertificate?.certificate;
-      return result?.ok ? [result.certificate] : [];
+    add({
+      productCode: database.productCode,
+      label: `${database.productName ?? 'product'} (${fileName(database.path)})`,
+      certificates: listedDatabaseCertificates(database),
+      status: databaseStatus(database),
+      source: { database },
     });
-    add({ productCode: database.productCode, label: `${database.productName ?? 'product'} (${fileName(database.path)})`, certificates, status: databaseStatus(database), source: { database } });
   }
   return byCode;
 }
 
-export function patchTrust(patch: DatabaseModel, signer: CertificateInfo, byCode: Map<string, TargetProduct[]>): PatchTrust {
+export function patchTrust(patch: DatabaseModel, signer: CertificateInfo, byCode: TargetsByCode): PatchTrust {
   const trust: PatchTrust = { targets: [], missingTargets: [], trustedBy: [], untrustedBy: [], undecided: [] };
   for (const code of patch.targetProductCodes) {
     const targets = byCode.get(normalizeProductCode(code)) ?? [];

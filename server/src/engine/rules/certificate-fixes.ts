@@ -1,7 +1,7 @@
 // Quick fixes that point authoring at a certificate file found in the workspace.
 
 import * as path from 'path';
-import { validityState, type CertificateInfo } from '../certificates';
+import { validityState, type CertificateInfo, type CertificateReadResult } from '../certificates';
 import { authoredRelativePath } from '../paths';
 import type { DatabaseModel } from '../package/model';
 import type { Fix } from '../types';
@@ -26,6 +26,17 @@ export function certificateChoices(context: RuleContext): CertificateChoice[] {
   }
   const rank = (choice: CertificateChoice): number => (validityState(choice.certificate, context.now) === 'valid' ? 0 : 1);
   return choices.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+}
+
+/**
+ * The DER certificates a product lists in PatchCertificates, where the file resolves and reads.
+ * A PEM file lands in CertData as text and never matches a signer: only DER counts.
+ */
+export function listedCertificates(product: ProductModel, readCertificate: (filePath: string) => CertificateReadResult): CertificateInfo[] {
+  return product.patchCertificates.flatMap((entry) => {
+    const result = entry.resolvedPath ? readCertificate(entry.resolvedPath) : undefined;
+    return result?.ok && result.certificate.encoding === 'der' ? [result.certificate] : [];
+  });
 }
 
 export function describeCertificate(certificate: CertificateInfo): string {
@@ -102,7 +113,7 @@ function insertPatchCertificates(product: ProductModel, lines: string[]) {
 export function extractSignerFix(product: ProductModel, patch: DatabaseModel, context: RuleContext): Fix | undefined {
   const signer = patch.signature?.signer;
   if (!signer) return undefined;
-  if (product.patchCertificates.some((entry) => entry.resolvedPath && readDer(context, entry.resolvedPath)?.sha256 === signer.sha256)) return undefined;
+  if (listedCertificates(product, context.readCertificate).some((listed) => listed.sha256 === signer.sha256)) return undefined;
   const element = product.element;
   const id = uniqueCertificateId(product, certificateId(signer));
   const existing = certificateChoices(context).find((choice) => choice.certificate.sha256 === signer.sha256);
@@ -119,11 +130,6 @@ export function extractSignerFix(product: ProductModel, patch: DatabaseModel, co
     createFiles: [{ file: target, base64: Buffer.from(signer.der).toString('base64') }],
     edits: [addDigitalCertificate(product, id, sourceFileValue(element, target, product.unit.project?.folder))],
   };
-}
-
-function readDer(context: RuleContext, filePath: string): CertificateInfo | undefined {
-  const result = context.readCertificate(filePath);
-  return result.ok && result.certificate.encoding === 'der' ? result.certificate : undefined;
 }
 
 function uniqueCertificateId(product: ProductModel, wanted: string): string {

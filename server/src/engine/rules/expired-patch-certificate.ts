@@ -2,7 +2,7 @@
 
 import { validityState, type CertificateInfo } from '../certificates';
 import type { ProductModel } from '../wix/model';
-import { describeCertificate } from './certificate-fixes';
+import { describeCertificate, listedCertificates } from './certificate-fixes';
 import * as path from 'path';
 import { describeRow } from '../package/model';
 import { conditionNote, rowLocation, type Rule, type RuleContext, uniquePatchCertificates } from './rule';
@@ -65,13 +65,7 @@ export const expiredPatchCertificate: Rule = {
 
 /** The product's listed DER certificates (a PEM one is never recognised) that can sign a patch today. */
 function currentCertificates(product: ProductModel, context: RuleContext): CertificateInfo[] {
-  const current: CertificateInfo[] = [];
-  for (const entry of product.patchCertificates) {
-    if (!entry.resolvedPath) continue;
-    const result = context.readCertificate(entry.resolvedPath);
-    if (result.ok && result.certificate.encoding === 'der' && validityState(result.certificate, context.now) === 'valid') current.push(result.certificate);
-  }
-  return current;
+  return listedCertificates(product, context.readCertificate).filter((certificate) => validityState(certificate, context.now) === 'valid');
 }
 
 function day(date: Date): string {

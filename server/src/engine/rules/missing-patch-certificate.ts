@@ -1,7 +1,7 @@
 /** Flags a per-machine product whose package gets no MsiPatchCertificate row. */
 
 import * as path from 'path';
-import { normalizeProductCode } from '../package/model';
+import { isProductCode, normalizeProductCode } from '../package/model';
 import type { Fix } from '../types';
 import type { ProductModel } from '../wix/model';
 import { addPatchCertificatesFixes, extractSignerFix } from './certificate-fixes';
@@ -45,11 +45,11 @@ function oneFixPreferred(fixes: Fix[]): Fix[] {
 
 /** "Extract signer certificate from Hotfix.msp" for signed patches meant for this product. */
 function signerFixes(product: ProductModel, context: RuleContext) {
-  const code = product.productCode && /^\{?[0-9A-Fa-f-]{36}\}?$/.test(product.productCode.trim()) ? normalizeProductCode(product.productCode) : undefined;
-  const knownCodes = new Set(context.databases.filter((database) => database.isProduct && database.productCode).map((database) => normalizeProductCode(database.productCode ?? '')));
-  for (const other of context.products) if (other.productCode) knownCodes.add(normalizeProductCode(other.productCode));
-  return context.databases
-    .filter((patch) => patch.kind === 'msp' && patch.signature?.state === 'valid')
+  const patches = context.databases.filter((patch) => patch.kind === 'msp' && patch.signature?.state === 'valid');
+  if (patches.length === 0) return [];
+  const code = product.productCode && isProductCode(product.productCode) ? normalizeProductCode(product.productCode) : undefined;
+  const knownCodes = context.targets();
+  return patches
     // A patch for this product, or — when the ProductCode is chosen at build time — one whose target is nowhere else in the workspace.
     .filter((patch) => patch.targetProductCodes.some((target) => (code ? normalizeProductCode(target) === code : !knownCodes.has(normalizeProductCode(target)))))
     .flatMap((patch) => {

@@ -1,5 +1,6 @@
 import type { CertificateReadResult } from '../certificates';
 import type { DatabaseModel, RowRef } from '../package/model';
+import type { TargetsByCode } from '../package/trust';
 import type { Fix, RelatedLocation, RuleMeta, Severity, Span } from '../types';
 import type { WixElement } from '../wix/preprocessor';
 import type { BundleModel, PatchCertificateEntry, ProductModel } from '../wix/model';
@@ -27,6 +28,8 @@ export interface RuleContext {
   /** Certificate files found under the analysed roots, readable or not. */
   workspaceCertificates(): WorkspaceCertificate[];
   fileExists(filePath: string): boolean;
+  /** Products a patch can target (WiX sources with a literal ProductCode, built products), by normalised ProductCode. */
+  targets(): TargetsByCode;
   report(finding: FindingDraft): void;
 }
 

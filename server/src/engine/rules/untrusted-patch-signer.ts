@@ -5,7 +5,7 @@
  */
 
 import * as path from 'path';
-import { describeCertificates, patchTrust, productsByCode, targetLocation } from '../package/trust';
+import { describeCertificates, patchTrust, targetLocation } from '../package/trust';
 import type { Fix } from '../types';
 import { describeCertificate, extractSignerFix } from './certificate-fixes';
 import type { Rule } from './rule';
@@ -15,7 +15,7 @@ export const untrustedPatchSigner: Rule = {
   defaultSeverity: 'error',
   description: "A signed patch's signer is not among the MsiPatchCertificate certificates of its target product.",
   check(context) {
-    const byCode = productsByCode(context.products, context.databases, context.readCertificate);
+    const byCode = context.targets();
     for (const patch of context.databases) {
       const signer = patch.signature?.signer;
       if (patch.kind !== 'msp' || patch.signature?.state !== 'valid' || !signer) continue;
