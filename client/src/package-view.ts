@@ -106,7 +106,7 @@ function page(inspection: Inspection, nonce: string, title: string): string {
     if (inspection.summary.length > 0) body.push('<h2>Summary information</h2>', rows(inspection.summary.map(({ name, value }) => [name, value])));
     if (inspection.streams) {
       const list = (streams: NonNullable<Inspection["streams"]>): string => streams.length === 0 ? "" :
-        `<ul>${streams.map((stream) => `<li>${escape(stream.name.replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))} ${stream.kind === 'storage' ? '(storage)' : `— ${stream.size} bytes${stream.isTable ? ', table' : ''}`}${list(stream.children)}</li>`).join('')}</ul>`;
+        `<ul>${streams.map((stream) => `<li>${escape(stream.name)} ${stream.kind === 'storage' ? '(storage)' : `— ${stream.size} bytes${stream.isTable ? ', table' : ''}`}${list(stream.children)}</li>`).join('')}</ul>`;
       body.push(`<details><summary>Streams</summary>${list(inspection.streams)}</details>`);
     }
     body.push(`<h2>Tables (${inspection.tables.length})</h2>`);

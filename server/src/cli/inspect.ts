@@ -41,7 +41,7 @@ export function formatInspection(inspection: PackageInspection, displayPath: str
     const lines: string[] = [];
     const list = (streams: NonNullable<PackageInspection['streams']>, depth: number): void => {
       for (const stream of streams) {
-        lines.push(`${'  '.repeat(depth + 1)}${printable(stream.name)}${stream.kind === 'storage' ? '/ (storage)' : `  ${stream.size} bytes${stream.isTable ? ' (table)' : ''}`}`);
+        lines.push(`${'  '.repeat(depth + 1)}${stream.name}${stream.kind === 'storage' ? '/ (storage)' : `  ${stream.size} bytes${stream.isTable ? ' (table)' : ''}`}`);
         list(stream.children, depth + 1);
       }
     };
@@ -70,9 +70,4 @@ function formatTable(table: InspectedTable): string[] {
 
 function clip(value: string, width: number): string {
   return value.length > width ? `${value.slice(0, width - 1)}…` : value;
-}
-
-/** "\u0005SummaryInformation" → "\x05SummaryInformation", as the format documentation writes it. */
-function printable(name: string): string {
-  return name.replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

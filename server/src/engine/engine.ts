@@ -9,7 +9,7 @@ import type { FileSystem } from './fs';
 import { hoverAt } from './hovers';
 import { databaseLenses, productLenses } from './lenses';
 import { readIdtDatabase } from './package/idt';
-import { inspectDatabase, type PackageInspection } from './package/inspect';
+import { inspectDatabase, inspectStreams, type PackageInspection } from './package/inspect';
 import { productsByCode, type TargetsByCode } from './package/trust';
 import { buildDatabaseModel, type DatabaseModel } from './package/model';
 import { listPackageStreams } from './package/msi-database';
@@ -161,7 +161,7 @@ export class Engine {
     const inspection = inspectDatabase(model, byCode, this.now(), options);
     if (model.kind === 'idt') return inspection;
     const streams = withCompoundFile(this.fs, target, listPackageStreams);
-    return streams.ok ? { ...inspection, streams: streams.value } : inspection;
+    return streams.ok ? { ...inspection, streams: inspectStreams(streams.value) } : inspection;
   }
 
   analyze(options: AnalyzeOptions): AnalysisResult {
@@ -207,7 +207,12 @@ export class Engine {
     }
     // Each folder of .idt files is one database. They are small text files: read on every analysis.
     const folders = new Map<string, string[]>();
-    for (const file of idtFiles) folders.set(path.dirname(file), [...(folders.get(path.dirname(file)) ?? []), file]);
+    for (const file of idtFiles) {
+      const folder = path.dirname(file);
+      const tableFiles = folders.get(folder);
+      if (tableFiles) tableFiles.push(file);
+      else folders.set(folder, [file]);
+    }
     for (const [folder, tableFiles] of folders) {
       const { database, problems } = readIdtDatabase(this.fs, folder, tableFiles);
       for (const problem of problems) notices.push({ file: problem.file, message: problem.message, range: this.lineRange(problem.file, problem.line) });

@@ -8,6 +8,7 @@ import { databaseStatus } from '../readiness';
 import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
 import type { PackageStream } from './msi-database';
+import { printableStreamName } from './msi-names';
 import { describeCertificates, patchTrust, type TargetsByCode } from './trust';
 
 export interface InspectedTable {
@@ -57,7 +58,7 @@ export interface PackageInspection {
   status?: string;
   summary: { name: string; value: string }[];
   tables: InspectedTable[];
-  /** A package's streams and storages (a patch's transforms are storages), names unpacked. */
+  /** A package's streams and storages (a patch's transforms are storages), names unpacked and printable (`\x05SummaryInformation`). */
   streams?: PackageStream[];
   signature?: InspectedSignature;
 }
@@ -147,4 +148,9 @@ function columnType(column: { type: string; size: number; nullable: boolean; loc
   // The .idt type code: s72, S0, L64, i2, I4, v0…
   const letter = column.type === 'integer' ? 'i' : column.type === 'binary' ? 'v' : column.localizable ? 'l' : 's';
   return `${column.nullable ? letter.toUpperCase() : letter}${column.size}`;
+}
+
+/** Streams as the view and `inspect` show them: control characters in names made visible. */
+export function inspectStreams(streams: PackageStream[]): PackageStream[] {
+  return streams.map((stream) => ({ ...stream, name: printableStreamName(stream.name), children: inspectStreams(stream.children) }));
 }

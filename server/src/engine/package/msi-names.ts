@@ -53,8 +53,10 @@ export function encodeMsiStreamName(name: string, isTable: boolean): string {
 
 /** A stored name for messages: unpacked, control characters shown as `\x05`. */
 export function displayStreamName(stored: string): string {
-  return decodeMsiStreamName(stored).name.replace(
-    /[\u0000-\u001f]/g,
-    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return printableStreamName(decodeMsiStreamName(stored).name);
+}
+
+/** An unpacked name with its control characters shown as `\x05`, as the format documentation writes them. */
+export function printableStreamName(name: string): string {
+  return name.replace(/[\u0000-\u001f]/g, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
