@@ -1,4 +1,5 @@
 // The surface the adapters (language server, CLI) use. Nothing here knows about LSP or VS Code.
+import type { PackageInspection } from './package/inspect';
 import type { Finding, Hover, Lens, Position, Range, SeveritySetting } from './types';
 
 export interface AnalyzeOptions {
@@ -18,6 +19,15 @@ export interface AnalysisResult {
   /** Problems with the input itself (unreadable file, bad wix-uac.json) that are not rule findings. */
   notices: Notice[];
   hover(file: string, position: Position): Hover | undefined;
+  /** What the package view shows of an analysed package or .idt file; undefined for other files. */
+  inspect(file: string, options?: InspectOptions): PackageInspection | undefined;
+}
+
+export interface InspectOptions {
+  /** Rows per table at most (all when undefined). */
+  maxRows?: number;
+  /** Only this table. */
+  table?: string;
 }
 
 export interface Notice {

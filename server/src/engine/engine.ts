@@ -2,7 +2,7 @@
 // rules → findings, then configuration and inline suppression.
 
 import * as path from 'path';
-import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
+import type { AnalysisResult, AnalyzeOptions, InspectOptions, Notice } from './api';
 import { parseCertificate, type CertificateReadResult } from './certificates';
 import { ConfigResolver, effectiveSeverity, isIgnored } from './config';
 import type { FileSystem } from './fs';
@@ -149,16 +149,23 @@ export class Engine {
    * The content of one database (a package, an .idt file or folder) for the package view and
    * `wix-uac inspect`, judged against the products found under the roots.
    */
-  inspect(filePath: string, options: { roots: string[]; maxRows?: number; table?: string }): PackageInspection {
+  inspect(filePath: string, options: InspectOptions & { roots: string[] }): PackageInspection {
     const target = path.resolve(filePath);
-    const folder = /\.idt$/i.test(target) ? path.dirname(target) : target;
-    const { products, databases } = this.buildModels([...options.roots, folder]);
+    const { products, databases } = this.buildModels([...options.roots, databaseFolderOf(target)]);
+    const targets = (): TargetsByCode => productsByCode(products, databases.models, (certificate) => this.readCertificate(certificate));
+    return (
+      this.inspectIn(databases, targets, target, options) ??
+      { file: target, error: 'not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)', summary: [], tables: [] }
+    );
+  }
+
+  /** The inspection of a database read in this analysis, or undefined when it was not among them. */
+  private inspectIn(databases: Databases, targets: () => TargetsByCode, target: string, options: InspectOptions): PackageInspection | undefined {
     const unreadable = databases.unreadable.find((entry) => entry.path === target);
     if (unreadable) return { file: target, error: unreadable.reason, summary: [], tables: [] };
-    const model = databases.models.find((candidate) => candidate.path === folder);
-    if (!model) return { file: target, error: 'not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)', summary: [], tables: [] };
-    const byCode = productsByCode(products, databases.models, (certificate) => this.readCertificate(certificate));
-    const inspection = inspectDatabase(model, byCode, this.now(), options);
+    const model = databases.models.find((candidate) => candidate.path === databaseFolderOf(target));
+    if (!model) return undefined;
+    const inspection = inspectDatabase(model, targets(), this.now(), options);
     if (model.kind === 'idt') return inspection;
     const streams = withCompoundFile(this.fs, target, listPackageStreams);
     return streams.ok ? { ...inspection, streams: inspectStreams(streams.value) } : inspection;
@@ -187,6 +194,7 @@ export class Engine {
       findings,
       lenses: lenses.filter((lens) => !isIgnored(lens.file, this.configs.forFile(lens.file))),
       notices: dedupeNotices(notices),
+      inspect: (file, inspectOptions = {}) => this.inspectIn(databases, targets, path.resolve(file), inspectOptions),
       hover: (file, position) => {
         const source = this.sources.get(file);
         return source ? hoverAt(source, position, products, (filePath) => this.readCertificate(filePath)) : undefined;
@@ -329,6 +337,11 @@ export class Engine {
     const { lines } = cached;
     return { start: { line, character: 0 }, end: lines.positionAt(lines.lineEnd(line)) };
   }
+}
+
+/** An .idt file stands for the database of its folder; a package is its own database. */
+function databaseFolderOf(file: string): string {
+  return /\.idt$/i.test(file) ? path.dirname(file) : file;
 }
 
 function wixVersionOf(entry: WixElement): 3 | 4 {

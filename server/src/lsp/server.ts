@@ -159,7 +159,9 @@ class WixUacServer {
     connection.onRequest(INSPECT_REQUEST, ({ uri }: { uri: string }) => {
       const filePath = uriToPath(uri);
       if (!filePath) throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: not a file: ${uri}`);
-      const inspection = this.engine.inspect(filePath, { roots: this.roots(), maxRows: INSPECT_MAX_ROWS });
+      // The current analysis has read the file when it is in the workspace; a file outside it is read on its own.
+      const options = { maxRows: INSPECT_MAX_ROWS };
+      const inspection = this.currentResult()?.inspect(filePath, options) ?? this.engine.inspect(filePath, { ...options, roots: this.roots() });
       const client = this.clientContext();
       const findings = this.findingsIn(pathToUri(filePath)).map((finding) => ({
         ruleId: finding.ruleId,

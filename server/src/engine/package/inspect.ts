@@ -5,6 +5,7 @@
 import { validityState } from '../certificates';
 import { patchStatus } from '../lenses';
 import { databaseStatus } from '../readiness';
+import type { InspectOptions } from '../api';
 import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
 import type { PackageStream } from './msi-database';
@@ -83,7 +84,7 @@ const SUMMARY_LABELS: [keyof SummaryInformation, string][] = [
   ['codepage', 'Codepage'],
 ];
 
-export function inspectDatabase(model: DatabaseModel, byCode: TargetsByCode, now: Date, options: { maxRows?: number; table?: string } = {}): PackageInspection {
+export function inspectDatabase(model: DatabaseModel, byCode: TargetsByCode, now: Date, options: InspectOptions = {}): PackageInspection {
   const summary = SUMMARY_LABELS.flatMap(([key, name]) => {
     const value = model.database.summary[key];
     return value === undefined ? [] : [{ name, value: value instanceof Date ? value.toISOString() : String(value) }];
