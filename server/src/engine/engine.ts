@@ -236,6 +236,8 @@ export class Engine {
       const context: RuleContext = {
         products,
         bundles,
+        patches: [],
+        manifests: [],
         databases: databases.models,
         unreadablePackages: databases.unreadable,
         now: this.now(),
@@ -282,13 +284,13 @@ export class Engine {
         if (finding) add(finding);
         continue;
       }
-      const source = draft.element.source;
+      const { source, node } = 'element' in draft ? { source: draft.element.source, node: draft.element.xml } : draft;
       const config = this.configs.forFile(source.path);
       const configured = effectiveSeverity(draft.ruleId, draft.defaultSeverity, config, options.severityOverrides);
       if (configured === 'off' || isIgnored(source.path, config)) continue;
-      const range = source.range(draft.span ?? draft.element.xml.nameSpan);
+      const range = source.range(draft.span ?? node.nameSpan);
       // A finding on a continuation line of a start tag is suppressed from above the tag.
-      const tagLine = source.lines.positionAt(draft.element.xml.span.start).line;
+      const tagLine = source.lines.positionAt(node.span.start).line;
       const suppressions = suppressionsOf(source);
       if (suppressions.isSuppressed(draft.ruleId, range.start.line) || suppressions.isSuppressed(draft.ruleId, tagLine)) continue;
       const finding: Finding = {

@@ -4,6 +4,10 @@ import type { TargetsByCode } from '../package/trust';
 import type { Fix, RelatedLocation, RuleMeta, Severity, Span } from '../types';
 import type { WixElement } from '../wix/preprocessor';
 import type { BundleModel, PatchCertificateEntry, ProductModel } from '../wix/model';
+import type { PatchModel } from '../wix/patch';
+import type { SourceFile } from '../wix/source';
+import type { XmlElement } from '../xml/parser';
+import type { SdpManifest } from '../manifest/sdp';
 
 export interface WorkspaceCertificate {
   path: string;
@@ -19,6 +23,10 @@ export interface UnreadablePackage {
 export interface RuleContext {
   products: ProductModel[];
   bundles: BundleModel[];
+  /** WiX <Patch> entries with their targets and built .msp files. */
+  patches: PatchModel[];
+  /** WSUS/SCUP publishing manifests. */
+  manifests: SdpManifest[];
   /** Built packages and patches (.msi, .msp) and .idt folders that were read. */
   databases: DatabaseModel[];
   unreadablePackages: UnreadablePackage[];
@@ -33,7 +41,7 @@ export interface RuleContext {
   report(finding: FindingDraft): void;
 }
 
-export type FindingDraft = SourceFindingDraft | DatabaseFindingDraft;
+export type FindingDraft = SourceFindingDraft | XmlFindingDraft | DatabaseFindingDraft;
 
 interface DraftCommon {
   message: string;
@@ -49,6 +57,14 @@ interface DraftCommon {
 export interface SourceFindingDraft extends DraftCommon {
   /** The element the finding is about; gives the file, the suppression line and any <?if?> condition. */
   element: WixElement;
+  /** What to underline; defaults to the element's name. */
+  span?: Span;
+}
+
+/** A finding in an XML file that is not WiX source (a .wixproj, a publishing manifest). */
+export interface XmlFindingDraft extends DraftCommon {
+  source: SourceFile;
+  node: XmlElement;
   /** What to underline; defaults to the element's name. */
   span?: Span;
 }
