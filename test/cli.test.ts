@@ -408,7 +408,7 @@ describe('wix-uac on packages and patches (built)', () => {
     assert.match(stdout, /Template\s+\{6A1F2C3D-0000-4000-8000-00000000C0A1\}/);
     assert.match(stdout, /State\s+valid/);
     assert.match(stdout, /SHA-1 thumbprint\s+354A27977B17FEC59A1B1B9A91B2CEA5B2CCCE11/);
-    assert.match(stdout, /Target\s+Contoso Tools \(product-trusting\.msi\) \{6A1F2C3D-0000-4000-8000-00000000C0A1\}: trusts the signer/);
+    assert.match(stdout, /Target\s+Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\) \{6A1F2C3D-0000-4000-8000-00000000C0A1\}: trusts the signer/);
   });
 
   it('inspect --format json --table shows one table as columns and rows', () => {
@@ -467,13 +467,13 @@ it("npm start's example shows patch findings", () => {
   const fabrikam = messagesOf(fabrikamPatch);
   assert.deepEqual(fabrikam.map(({ ruleId, severity, line }) => ({ ruleId, severity, line })), [{ ruleId: 'untrusted-patch-signer', severity: 'error', line: 1 }]);
   assert.match(fabrikam[0].message, new RegExp(`signed by CN=Fabrikam Patch Signing \\(SHA-1 ${fabrikamSignerSha1}\\)`));
-  assert.match(fabrikam[0].message, /its target Fabrikam Agent \(Agent\.wxs\) lists no certificate/);
+  assert.match(fabrikam[0].message, /its target Fabrikam Agent 3\.1\.0\.0 \(Agent\.wxs\) lists no certificate/);
   // Signed by the certificate Product.wxs lists, for the ProductCode Product.wxs sets: nothing to say.
   assert.deepEqual(messagesOf(contosoPatch), []);
   // …and judged, not skipped for want of a target (Template as `msiinfo suminfo` prints it).
   const contosoInspection = cli(['inspect', contosoPatch, '--roots', 'examples'], repoRoot);
   assert.equal(contosoInspection.status, 0);
-  assert.match(contosoInspection.stdout, /Target\s+Contoso Tools \(Product\.wxs\) \{B43F7A2E-61C8-4D95-8E0B-2C7D5A9F1E36\}: trusts the signer/);
+  assert.match(contosoInspection.stdout, /Target\s+Contoso Tools 1\.2\.0 \(Product\.wxs\) \{B43F7A2E-61C8-4D95-8E0B-2C7D5A9F1E36\}: trusts the signer/);
   assert.deepEqual(messagesOf(agent).map((message) => message.ruleId), ['missing-patch-certificate']);
 
   // The product's finding offers the certificate that signed its patch, first.

@@ -61,12 +61,12 @@ describe('status of built packages and patches', () => {
   });
   it('a patch whose target is in the workspace: signer and trust', () => {
     const titles = titlesOf(['patch-sha256.msp', 'product-trusting.msi']).filter((title) => title.startsWith('Patch:'));
-    assert.deepEqual(titles, [`Patch: signed by CN=Contoso Patch Signing (SHA-1 ${contoso.sha1}, SHA256) · signature valid · trusted by Contoso Tools (product-trusting.msi) ✓`]);
+    assert.deepEqual(titles, [`Patch: signed by CN=Contoso Patch Signing (SHA-1 ${contoso.sha1}, SHA256) · signature valid · trusted by Contoso Tools 1.0.0.0 (product-trusting.msi) ✓`]);
   });
   it('a trusted patch whose target has UAC patching disabled says so', () => {
     const files = { ...packages('patch-sha256.msp'), ...idtFolder('db', { 'Property.idt': `${idtText('Property.idt')}MSIDISABLELUAPATCHING\t1\r\n` }) };
     const titles = lensTitles(files).filter((title) => title.startsWith('Patch:'));
-    assert.match(titles[0], / · trusted by Contoso Tools \(db\), but UAC patching there: disabled by MSIDISABLELUAPATCHING=1 \(Property table\)$/);
+    assert.match(titles[0], / · trusted by Contoso Tools 1\.0\.0\.0 \(db\), but UAC patching there: disabled by MSIDISABLELUAPATCHING=1 \(Property table\)$/);
   });
   it('a patch whose target is not in the workspace: the signer, and which ProductCode was looked for', () => {
     assert.match(titlesOf(['patch-no-target.msp'])[0], /^Patch: signed by CN=Contoso Patch Signing .* · signature valid · target product not in the workspace \(\{6A1F2C3D-0000-4000-8000-00000000C0FF\}\)$/);

@@ -28,12 +28,12 @@ ruleTester('untrusted-patch-signer', {
     {
       name: 'a patch signed by a certificate its target package does not list',
       files: packages('patch-northwind.msp', 'product-trusting.msi'),
-      findings: [{ file: 'patch-northwind.msp', line: 1, message: /signed by CN=Northwind Patch Signing \(SHA-1 [0-9A-F]{40}\), but its target Contoso Tools \(product-trusting\.msi\) lists CN=Contoso Patch Signing \(SHA-1 354A27977B17FEC59A1B1B9A91B2CEA5B2CCCE11\)/ }],
+      findings: [{ file: 'patch-northwind.msp', line: 1, message: /signed by CN=Northwind Patch Signing \(SHA-1 [0-9A-F]{40}\), but its target Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\) lists CN=Contoso Patch Signing \(SHA-1 354A27977B17FEC59A1B1B9A91B2CEA5B2CCCE11\)/ }],
     },
     {
       name: 'a target package that lists no certificate at all',
       files: { ...packages('patch-sha256.msp'), ...idtFolder('db', { 'MsiPatchCertificate.idt': null, 'MsiDigitalCertificate.idt': null }) },
-      findings: [{ file: 'patch-sha256.msp', line: 1, message: /target Contoso Tools \(db\) lists no certificate/ }],
+      findings: [{ file: 'patch-sha256.msp', line: 1, message: /target Contoso Tools 1\.0\.0\.0 \(db\) lists no certificate/ }],
     },
     {
       name: 'an .idt target whose MsiPatchCertificate names another certificate',
@@ -43,7 +43,7 @@ ruleTester('untrusted-patch-signer', {
     {
       name: 'a WiX target listing another certificate: the fix extracts the signer next to the source and lists it',
       files: { 'Product.wxs': v4Package(listing('fabrikam.cer'), V4_TARGET_ATTRIBUTES), 'fabrikam.cer': fabrikam, ...packages('patch-sha256.msp') },
-      findings: [{ file: 'patch-sha256.msp', line: 1, message: /signed by CN=Contoso Patch Signing.*target Contoso Tools \(Product\.wxs\) lists CN=Fabrikam/ }],
+      findings: [{ file: 'patch-sha256.msp', line: 1, message: /signed by CN=Contoso Patch Signing.*target Contoso Tools 1\.0\.0 \(Product\.wxs\) lists CN=Fabrikam/ }],
       fix: {
         title: /Extract signer certificate from patch-sha256\.msp \(CN=Contoso Patch Signing\) to ContosoPatchSigning\.cer and add it to PatchCertificates/,
         files: {

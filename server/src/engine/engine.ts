@@ -7,7 +7,7 @@ import { parseCertificate, type CertificateReadResult } from './certificates';
 import { ConfigResolver, effectiveSeverity, isIgnored } from './config';
 import type { FileSystem } from './fs';
 import { hoverAt } from './hovers';
-import { databaseLenses, productLenses } from './lenses';
+import { databaseLenses, patchSourceLenses, productLenses } from './lenses';
 import { readIdtDatabase } from './package/idt';
 import { inspectDatabase, inspectStreams, type PackageInspection } from './package/inspect';
 import { productsByCode, type TargetsByCode } from './package/trust';
@@ -17,12 +17,15 @@ import { readPackage, withCompoundFile, type PackageReadResult } from './package
 import type { DatabaseFindingDraft, FindingDraft, RuleContext, UnreadablePackage, WorkspaceCertificate } from './rules/rule';
 import { rules } from './rules';
 import { Suppressions, suppressNextLineFix } from './suppression';
-import { LineIndex } from './text';
+import { decodeXmlBytes, LineIndex } from './text';
+import { mayBeSdpManifest, readSdpManifest, type SdpManifest } from './manifest/sdp';
 import type { Finding, Lens, Range } from './types';
 import { link, sectionsOf } from './wix/link';
 import { buildBundle, buildProduct, type BundleModel, type ProductModel } from './wix/model';
 import { preprocess, type WixElement } from './wix/preprocessor';
-import { collectFiles, compilationUnits, type WorkspaceFiles } from './wix/project';
+import { patchReferences, type PatchReference } from './patch-references';
+import { buildPatches, type PatchInputs, type PatchModel } from './wix/patch';
+import { collectFiles, compilationUnits, type WixProject, type WorkspaceFiles } from './wix/project';
 import { SourceCache, WIX_V3_NAMESPACE, type SourceFile } from './wix/source';
 
 export interface EngineOptions {
@@ -48,6 +51,9 @@ interface Models {
   notices: Notice[];
   products: ProductModel[];
   bundles: BundleModel[];
+  manifests: SdpManifest[];
+  patchEntries: PatchInputs['entries'];
+  projects: Map<string, WixProject>;
   databases: Databases;
   /** Sources and includes that were read. */
   analysed: Set<string>;
@@ -108,9 +114,12 @@ export class Engine {
     const units = compilationUnits(this.fs, files, this.sources, roots);
     const products: ProductModel[] = [];
     const bundles: BundleModel[] = [];
+    const patchEntries: PatchInputs['entries'] = [];
+    const projects = new Map<string, WixProject>();
     const analysed = new Set<string>();
 
     for (const unit of units) {
+      if (unit.project) projects.set(unit.project.path, unit.project);
       const roots: WixElement[] = [];
       for (const sourcePath of unit.sources) {
         const source = this.sources.get(sourcePath);
@@ -134,7 +143,8 @@ export class Engine {
       }
       for (const linked of link(sectionsOf(roots))) {
         const entry = linked.entry;
-        if (entry.name === 'Bundle') bundles.push(buildBundle(linked));
+        if (entry.name === 'Bundle') bundles.push(buildBundle(linked, unit, this.fs));
+        else if (entry.name === 'Patch') patchEntries.push({ linked, unit });
         else if (entry.name === 'Product' || entry.name === 'Package' || entry.name === 'Module') {
           products.push(buildProduct(linked, wixVersionOf(entry), unit, this.fs));
         }
@@ -142,7 +152,9 @@ export class Engine {
     }
 
     const databases = this.readDatabases(files.packages, files.idtFiles, notices);
-    return { files, notices, products, bundles, databases, analysed };
+    const manifests = this.readManifests(files.manifestCandidates, notices);
+    for (const manifest of manifests) analysed.add(manifest.source.path);
+    return { files, notices, products, bundles, manifests, patchEntries, projects, databases, analysed };
   }
 
   /**
@@ -151,8 +163,9 @@ export class Engine {
    */
   inspect(filePath: string, options: InspectOptions & { roots: string[] }): PackageInspection {
     const target = path.resolve(filePath);
-    const { products, databases } = this.buildModels([...options.roots, databaseFolderOf(target)]);
-    const targets = (): TargetsByCode => productsByCode(products, databases.models, (certificate) => this.readCertificate(certificate));
+    const models = this.buildModels([...options.roots, databaseFolderOf(target)]);
+    const { databases } = models;
+    const { targets } = this.resolvePatches(models);
     return (
       this.inspectIn(databases, targets, target, options) ??
       { file: target, error: 'not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)', summary: [], tables: [] }
@@ -171,20 +184,45 @@ export class Engine {
     return streams.ok ? { ...inspection, streams: inspectStreams(streams.value) } : inspection;
   }
 
-  analyze(options: AnalyzeOptions): AnalysisResult {
-    const { files, notices, products, bundles, databases, analysed } = this.buildModels(options.roots);
-    // The products patches can target, built once per analysis and only when something asks.
+  /**
+   * The products patches can target (built once per analysis, and only when something asks) and
+   * the WiX patches with their targets. Patches come first: their DigitalCertificateRef elements
+   * add signers to the targets that later patches are judged by.
+   */
+  private resolvePatches(models: Models): { targets: () => TargetsByCode; patches: PatchModel[] } {
+    const readCertificate = (filePath: string): CertificateReadResult => this.readCertificate(filePath);
     let byCode: TargetsByCode | undefined;
-    const targets = (): TargetsByCode => (byCode ??= productsByCode(products, databases.models, (filePath) => this.readCertificate(filePath)));
-    const drafts = this.runRules(products, bundles, databases, files.certificates, targets);
+    const targets = (): TargetsByCode => (byCode ??= productsByCode(models.products, models.databases.models, readCertificate));
+    if (models.patchEntries.length === 0) return { targets, patches: [] };
+    const patches = buildPatches({
+      entries: models.patchEntries,
+      products: models.products,
+      databases: models.databases.models,
+      projects: models.projects,
+      byCode: targets(),
+      fs: this.fs,
+      sources: this.sources,
+      readCertificate,
+    });
+    return { targets, patches };
+  }
+
+  analyze(options: AnalyzeOptions): AnalysisResult {
+    const models = this.buildModels(options.roots);
+    const { files, notices, products, bundles, manifests, databases, analysed } = models;
+    const { targets, patches } = this.resolvePatches(models);
+    for (const patch of patches) if (patch.projectSource) analysed.add(patch.projectSource.path);
+    const references = patchReferences(patches, manifests, bundles, databases.models);
+    const drafts = this.runRules({ products, bundles, patches, manifests, references, databases, certificateFiles: files.certificates, targets });
     const findings = this.finish(drafts, options, notices);
     const lenses: Lens[] = [
       ...productLenses(products, databases.models, (filePath) => this.readCertificate(filePath), this.now()),
       ...databaseLenses(databases.models, targets, this.now()),
     ];
+    if (references.length > 0 || patches.length > 0) lenses.push(...patchSourceLenses(patches, references, targets(), databases.models, this.now()));
     for (const file of databases.files) analysed.add(file);
     // Files matched by an ignore glob are not reported as analysed either.
-    const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi|msi|msp|mst|idt)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
+    const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi|msi|msp|mst|idt|sdp|xml|wixproj)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
     for (const file of analysedFiles) {
       const config = this.configs.forFile(file);
       for (const problem of config.problems) notices.push({ file: config.file ?? file, message: problem });
@@ -204,6 +242,29 @@ export class Engine {
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
+  }
+
+  /** Publishing manifests: .sdp files, and .xml files whose root is sdp:SoftwareDistributionPackage. */
+  private readManifests(candidates: string[], notices: Notice[]): SdpManifest[] {
+    const manifests: SdpManifest[] = [];
+    for (const file of candidates) {
+      const isSdp = /\.sdp$/i.test(file);
+      if (!isSdp && !this.mayBeManifest(file)) continue;
+      const source = this.sources.get(file);
+      const manifest = source && readSdpManifest(source);
+      if (manifest) manifests.push(manifest);
+      else if (isSdp) notices.push({ file, message: 'Not a Software Distribution Package: the root element is not sdp:SoftwareDistributionPackage.' });
+    }
+    return manifests;
+  }
+
+  /** Reads the start of an .xml file only: most .xml files of a workspace are not manifests. */
+  private mayBeManifest(file: string): boolean {
+    const open = this.fs.openText?.(file);
+    if (open !== undefined) return mayBeSdpManifest(open);
+    const bytes = this.fs.readFile(file);
+    if (!bytes) return false;
+    return mayBeSdpManifest(decodeXmlBytes(bytes.subarray(0, 4096)).text);
   }
 
   private readDatabases(packageFiles: string[], idtFiles: string[], notices: Notice[]): Databases {
@@ -229,21 +290,32 @@ export class Engine {
     return databases;
   }
 
-  private runRules(products: ProductModel[], bundles: BundleModel[], databases: Databases, certificateFiles: string[], targets: () => TargetsByCode): Draft[] {
+  private runRules(models: {
+    products: ProductModel[];
+    bundles: BundleModel[];
+    patches: PatchModel[];
+    manifests: SdpManifest[];
+    references: PatchReference[];
+    databases: Databases;
+    certificateFiles: string[];
+    targets: () => TargetsByCode;
+  }): Draft[] {
+    const { products, bundles, patches, manifests, references, databases, certificateFiles, targets } = models;
     const drafts: Draft[] = [];
     let workspaceCertificates: WorkspaceCertificate[] | undefined;
     for (const rule of rules) {
       const context: RuleContext = {
         products,
         bundles,
-        patches: [],
-        manifests: [],
+        patches,
+        manifests,
         databases: databases.models,
         unreadablePackages: databases.unreadable,
         now: this.now(),
         readCertificate: (filePath) => this.readCertificate(filePath),
         fileExists: (filePath) => this.fs.exists(filePath),
         targets,
+        patchReferences: () => references,
         workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
         report: (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity }),
       };

@@ -4,10 +4,14 @@ import * as path from 'path';
 import { validityState } from './certificates';
 import type { DatabaseModel } from './package/model';
 import { describeCertificates, patchTrust, type TargetsByCode } from './package/trust';
-import { databaseStatus, productStatus, type ReadCertificate } from './readiness';
+import { databaseStatus, isReady, productStatus, type ReadCertificate } from './readiness';
 import { describeCertificate } from './rules/certificate-fixes';
 import type { Lens } from './types';
 import type { ProductModel } from './wix/model';
+import type { PatchReference } from './patch-references';
+import type { CertificateRefModel, PatchModel } from './wix/patch';
+import type { SourceFile } from './wix/source';
+import type { XmlElement } from './xml/parser';
 
 export function productLenses(products: ProductModel[], databases: DatabaseModel[], readCertificate: ReadCertificate, now: Date): Lens[] {
   const lenses: Lens[] = [];
@@ -81,6 +85,7 @@ export function patchStatus(patch: DatabaseModel, byCode: TargetsByCode, now: Da
   const verdicts = [
     // Trust alone is not enough: the target must also accept UAC patching at all.
     ...trust.trustedBy.map((target) => (target.status.startsWith('ready') ? `trusted by ${target.label} ✓` : `trusted by ${target.label}, but UAC patching there: ${target.status}`)),
+    ...trust.trustedAfter.map(({ target, by }) => `trusted by ${target.label} once ${by.patchLabel} is applied (it adds ${describeCertificate(by.certificate)})`),
     ...trust.untrustedBy.map((target) => `NOT trusted by ${target.label} (lists ${describeCertificates(target.certificates)})`),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
   ];
@@ -93,4 +98,77 @@ export function patchStatus(patch: DatabaseModel, byCode: TargetsByCode, now: Da
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Above each <Patch>: its targets and their readiness, and the state of its built .msp; above each
+ * DigitalCertificateRef: the signer it adds for later patches; above each manifest OriginFile and
+ * bundle MspPackage: the state of the .msp it names.
+ */
+export function patchSourceLenses(patches: PatchModel[], references: PatchReference[], byCode: TargetsByCode, databases: DatabaseModel[], now: Date): Lens[] {
+  const lenses: Lens[] = [];
+  const above = (source: SourceFile, node: XmlElement, title: string): void => {
+    lenses.push({ file: source.path, range: source.range(node.nameSpan), title });
+  };
+  for (const patch of patches) {
+    const { source, xml } = patch.element;
+    for (const { target } of patch.targets) above(source, xml, `Target ${target.label} — ${target.status.replace(' — ', ', ')}`);
+    if (patch.targets.length === 0) {
+      const named = patch.missingTargets.length > 0 ? ` (${patch.missingTargets.join(', ')})` : '';
+      above(source, xml, `Target: no product of the workspace${named}`);
+    }
+    for (const { database } of patch.builds) above(source, xml, `${relativeTo(source, database.path)} — ${builtPatchState(database, byCode, now)}`);
+    if (patch.builds.length === 0) {
+      const expected = patch.unit.project ? `${patch.unit.project.outputName}.msp below ${relativeTo(source, patch.unit.project.folder) || '.'}` : `${path.basename(source.path, path.extname(source.path))}.msp`;
+      above(source, xml, `Built patch: not in the workspace (looked for ${expected})`);
+    }
+    for (const family of patch.families) {
+      for (const reference of family.certificateRefs) above(reference.element.source, reference.element.xml, addedSignerState(reference, patch, databases));
+    }
+  }
+  for (const reference of references) {
+    if (reference.kind === 'patch') continue;
+    above(reference.source, reference.node, `${relativeTo(reference.source, reference.database.path)} — ${builtPatchState(reference.database, byCode, now)}`);
+  }
+  return lenses;
+}
+
+/** "signed by CN=… (SHA-256), trusted ✓" — shorter than the .msp's own status line. */
+function builtPatchState(patch: DatabaseModel, byCode: TargetsByCode, now: Date): string {
+  const signature = patch.signature;
+  if (!signature || signature.state === 'unsigned') return 'unsigned: non-administrators get a UAC prompt';
+  const signer = signature.signer;
+  const by = signer ? `signed by ${describeCertificate(signer)}` : 'signed';
+  if (signature.state === 'invalid') return `${by}, signature does not verify`;
+  if (!signer) return `${by}, signature valid`;
+  const expired = validityState(signer, now) === 'expired' ? ' (expired, still accepted)' : '';
+  const trust = patchTrust(patch, signer, byCode);
+  const verdicts = [
+    ...trust.trustedBy.map((target) => (isReady(target.status) === false ? `trusted by ${target.label}, but it is ${target.status}` : `trusted by ${target.label} ✓`)),
+    ...trust.trustedAfter.map(({ target, by: added }) => `trusted by ${target.label} once ${added.patchLabel} is applied ✓`),
+    ...trust.untrustedBy.map((target) => `NOT trusted by ${target.label}`),
+    ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
+  ];
+  if (verdicts.length === 0) verdicts.push('target product not in the workspace');
+  return `${by}${expired}, ${verdicts.join(', ')}`;
+}
+
+/** "Adds CN=… to the targets' MsiPatchCertificate table: later patches signed by it apply without a UAC prompt (1 in the workspace: b.msp)". */
+function addedSignerState(reference: CertificateRefModel, patch: PatchModel, databases: DatabaseModel[]): string {
+  if (!reference.definition) return `DigitalCertificateRef ${reference.id ?? ''}: no DigitalCertificate with this Id in the workspace`;
+  const certificate = reference.certificate;
+  if (!certificate) return `DigitalCertificateRef ${reference.id ?? ''}: its certificate file is not readable here (${reference.definition.sourceFile?.value ?? 'no SourceFile'})`;
+  const alreadyListed = patch.targets.filter(({ target }) => target.certificates.some((listed) => listed.sha256 === certificate.sha256));
+  if (patch.targets.length > 0 && alreadyListed.length === patch.targets.length) {
+    return `${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) is already listed by ${alreadyListed.map(({ target }) => target.label).join(', ')}: this patch keeps it trusted for later patches`;
+  }
+  const own = new Set(patch.builds.map((build) => build.database));
+  const later = databases.filter((d) => d.kind === 'msp' && !own.has(d) && d.signature?.state === 'valid' && d.signature.signer?.sha256 === certificate.sha256).map((d) => path.basename(d.path));
+  const targets = patch.targets.length > 0 ? patch.targets.map(({ target }) => target.label).join(', ') : "the targets'";
+  const signed = later.length === 0 ? 'no later patch in the workspace is signed by it yet' : `${later.length} later patch${later.length === 1 ? '' : 'es'} in the workspace signed by it (${later.slice(0, 3).join(', ')})`;
+  return `Adds ${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) to the MsiPatchCertificate table of ${targets} once applied: ${signed}`;
+}
+
+function relativeTo(source: SourceFile, filePath: string): string {
+  return path.relative(source.folder, filePath).split(path.sep).join('/');
 }

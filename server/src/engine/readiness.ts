@@ -6,7 +6,7 @@ import { listedDatabaseCertificates, type DatabaseModel } from './package/model'
 import { describeCertificate, listedCertificates } from './rules/certificate-fixes';
 import { MINIMUM_INSTALLER_VERSION } from './rules/installer-version-too-low';
 import { DISABLE_PROPERTY } from './rules/lua-patching-disabled';
-import { disablingPolicy } from './rules/lua-patching-policy-disabled';
+import { databasePolicyValue, disablingPolicy } from './rules/lua-patching-policy-disabled';
 import { where } from './rules/rule';
 import type { ProductModel } from './wix/model';
 
@@ -34,8 +34,16 @@ export function databaseStatus(database: DatabaseModel): string {
   if (!database.scope.perMachine) return `does not apply — per-user product (${database.scope.reason})`;
   const disabling = database.properties.find((p) => p.name === DISABLE_PROPERTY && p.value.trim() === '1');
   if (disabling) return `disabled by ${DISABLE_PROPERTY}=1 (${disabling.authoring === 'Property' ? 'Property table' : `custom action ${disabling.action}`})`;
+  const policy = database.registryWrites.find((write) => databasePolicyValue(write, database) !== undefined);
+  if (policy) return `disabled machine-wide by the DisableLUAPatching policy this package writes (Registry row ${policy.at.row.cells[0]})`;
   if (database.patchCertificates.length === 0) return 'not ready — no patch certificate (MsiPatchCertificate is empty)';
   if (database.installerVersion !== undefined && database.installerVersion < MINIMUM_INSTALLER_VERSION) return `not ready — installer version ${database.installerVersion} is below ${MINIMUM_INSTALLER_VERSION}`;
   const signers = listedDatabaseCertificates(database).map(describeCertificate);
   return signers.length > 0 ? `ready — trusts ${[...new Set(signers)].join(', ')}` : 'not ready — no readable certificate in MsiDigitalCertificate';
+}
+
+/** Whether a status line says the product accepts UAC patches: true, false, or undefined when it depends on the build. */
+export function isReady(status: string): boolean | undefined {
+  if (status.startsWith('ready if')) return undefined;
+  return status.startsWith('ready');
 }

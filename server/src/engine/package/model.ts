@@ -75,6 +75,8 @@ export interface DatabaseModel {
   certificateReferences: { table: string; digitalCertificateId: string; at: RowRef }[];
   /** For a patch: the target ProductCodes from the summary Template. */
   targetProductCodes: string[];
+  /** For a patch: its PatchCode, the first GUID of the summary Revision Number. */
+  patchCode?: string;
   /** For a package file: its Authenticode signature. */
   signature?: PackageSignature;
 }
@@ -116,6 +118,8 @@ export function buildDatabaseModel(database: Database, signature?: PackageSignat
       }),
     ),
     targetProductCodes: database.kind === 'msp' ? productCodesIn(database.summary.template ?? '') : [],
+    // The Revision Number holds the PatchCode followed by obsolete codes, without separators.
+    patchCode: database.kind === 'msp' ? /\{[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}/.exec(database.summary.revision ?? '')?.[0] : undefined,
     signature,
   };
 }

@@ -22,6 +22,17 @@ export interface TargetProduct {
   incomplete?: string;
   /** Where the product is: a WiX source element or a database. */
   source: { element: WixElement; product: ProductModel } | { database: DatabaseModel };
+  /** Signers that patches in the workspace add to its MsiPatchCertificate table (PatchFamily/DigitalCertificateRef). */
+  addedSigners: AddedSigner[];
+}
+
+/** A certificate an earlier patch adds to a target's MsiPatchCertificate table. */
+export interface AddedSigner {
+  certificate: CertificateInfo;
+  /** "ContosoTools-Hotfix2 (Patch.wxs)" */
+  patchLabel: string;
+  /** The built .msp files of that patch: a patch is judged by the table as it was before it applied. */
+  builds: DatabaseModel[];
 }
 
 export interface PatchTrust {
@@ -31,6 +42,8 @@ export interface PatchTrust {
   missingTargets: string[];
   /** Targets that list the signer. */
   trustedBy: TargetProduct[];
+  /** Targets that trust the signer once an earlier patch that adds it is applied. */
+  trustedAfter: { target: TargetProduct; by: AddedSigner }[];
   /** Targets that do not. */
   untrustedBy: TargetProduct[];
   /** Targets whose list cannot be known here. */
@@ -50,40 +63,49 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
     byCode.set(key, [...(byCode.get(key) ?? []), target]);
   };
   for (const product of products) {
-    const code = product.productCode;
     // "*" and build-time variables are decided by the compiler: such a source matches no patch here.
-    if (product.kind !== 'product' || !code || !isProductCode(code)) continue;
-    const unresolvable = product.patchCertificates.filter((entry) => entry.unresolvable).length;
-    add({
-      productCode: code,
-      label: `${product.name ?? 'product'} (${fileName(product.element.source.path)})`,
-      certificates: listedCertificates(product, readCertificate),
-      status: productStatus(product, readCertificate),
-      ...(unresolvable > 0 ? { incomplete: `${unresolvable} of its certificate paths are resolved only at build time` } : {}),
-      source: { element: product.element, product },
-    });
+    if (product.kind === 'product' && product.productCode && isProductCode(product.productCode)) add(productTarget(product, readCertificate));
   }
-  for (const database of databases) {
-    if (!database.isProduct || !database.productCode) continue;
-    add({
-      productCode: database.productCode,
-      label: `${database.productName ?? 'product'} (${fileName(database.path)})`,
-      certificates: listedDatabaseCertificates(database),
-      status: databaseStatus(database),
-      source: { database },
-    });
-  }
+  for (const database of databases) if (database.isProduct && database.productCode) add(databaseTarget(database));
   return byCode;
 }
 
+/** A WiX product as a patch target (its ProductCode may be "*" when it is found through a project). */
+export function productTarget(product: ProductModel, readCertificate: ReadCertificate): TargetProduct {
+  const unresolvable = product.patchCertificates.filter((entry) => entry.unresolvable).length;
+  return {
+    productCode: product.productCode ?? '',
+    label: `${withVersion(product.name ?? 'product', literalVersion(product))} (${fileName(product.element.source.path)})`,
+    certificates: listedCertificates(product, readCertificate),
+    status: productStatus(product, readCertificate),
+    ...(unresolvable > 0 ? { incomplete: `${unresolvable} of its certificate paths are resolved only at build time` } : {}),
+    source: { element: product.element, product },
+    addedSigners: [],
+  };
+}
+
+export function databaseTarget(database: DatabaseModel): TargetProduct {
+  return {
+    productCode: database.productCode ?? '',
+    label: `${withVersion(database.productName ?? 'product', database.productVersion)} (${fileName(database.path)})`,
+    certificates: listedDatabaseCertificates(database),
+    status: databaseStatus(database),
+    source: { database },
+    addedSigners: [],
+  };
+}
+
 export function patchTrust(patch: DatabaseModel, signer: CertificateInfo, byCode: TargetsByCode): PatchTrust {
-  const trust: PatchTrust = { targets: [], missingTargets: [], trustedBy: [], untrustedBy: [], undecided: [] };
+  const trust: PatchTrust = { targets: [], missingTargets: [], trustedBy: [], trustedAfter: [], untrustedBy: [], undecided: [] };
   for (const code of patch.targetProductCodes) {
     const targets = byCode.get(normalizeProductCode(code)) ?? [];
     if (targets.length === 0) trust.missingTargets.push(code);
     for (const target of targets) {
       trust.targets.push(target);
-      (lists(target, signer) ? trust.trustedBy : target.incomplete ? trust.undecided : trust.untrustedBy).push(target);
+      const addedBy = target.addedSigners.find((added) => added.certificate.sha256 === signer.sha256 && !added.builds.includes(patch));
+      if (lists(target, signer)) trust.trustedBy.push(target);
+      else if (addedBy) trust.trustedAfter.push({ target, by: addedBy });
+      else (target.incomplete ? trust.undecided : trust.untrustedBy).push(target);
     }
   }
   return trust;
@@ -106,6 +128,16 @@ export function targetLocation(target: TargetProduct, message: string): RelatedL
   const at: RowRef | undefined = target.source.database.patchCertificates[0]?.at;
   const line = at?.row.line ?? 0;
   return { file: at?.table.file ?? target.source.database.path, range: { start: { line, character: 0 }, end: { line, character: 0 } }, message };
+}
+
+/** "Contoso Tools 1.2.0": the version tells a baseline from its update when both are in the workspace. */
+function withVersion(name: string, version: string | undefined): string {
+  return version && !name.includes(version) ? `${name} ${version}` : name;
+}
+
+function literalVersion(product: ProductModel): string | undefined {
+  const version = product.element.resolved('Version');
+  return version && version.unresolved.length === 0 && /^\d+(\.\d+)*$/.test(version.value.trim()) ? version.value.trim() : undefined;
 }
 
 function fileName(filePath: string): string {

@@ -1,6 +1,6 @@
 /** Flags a patch whose signature does not verify. */
 
-import type { Rule } from './rule';
+import { reportOnPatch, type Rule } from './rule';
 
 export const invalidPatchSignature: Rule = {
   id: 'invalid-patch-signature',
@@ -12,8 +12,7 @@ export const invalidPatchSignature: Rule = {
       if (database.kind !== 'msp' || signature?.state !== 'invalid') continue;
       const name = database.path.split(/[\\/]/).pop();
       const signer = signature.signer ? ` by ${signature.signer.subject}` : '';
-      context.report({
-        at: { file: database.path },
+      reportOnPatch(context, database, {
         message:
           `The signature of ${name}${signer} does not verify: ${signature.problems.join('; ')}. ` +
           'Windows Installer treats the patch as unsigned and asks for an administrator. Sign the final file again, after every change to it.',

@@ -52,7 +52,7 @@ export const luaPatchingPolicyDisabled: Rule = {
 };
 
 /** The non-zero DWORD a Registry row writes to the machine policy, or undefined. */
-function databasePolicyValue(write: DatabaseRegistryWrite, database: DatabaseModel): number | undefined {
+export function databasePolicyValue(write: DatabaseRegistryWrite, database: DatabaseModel): number | undefined {
   // Root 2 is HKLM; -1 (HKMU) is HKLM in a per-machine install.
   if (!(write.root === 2 || (write.root === -1 && database.scope.perMachine))) return undefined;
   if (write.name?.toLowerCase() !== 'disableluapatching' || !POLICY_KEY.test(write.key.replace(/\\{2,}/g, '\\'))) return undefined;

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { CertificateReadResult } from '../certificates';
 import type { DatabaseModel, RowRef } from '../package/model';
 import type { TargetsByCode } from '../package/trust';
@@ -8,6 +9,7 @@ import type { PatchModel } from '../wix/patch';
 import type { SourceFile } from '../wix/source';
 import type { XmlElement } from '../xml/parser';
 import type { SdpManifest } from '../manifest/sdp';
+import type { PatchReference } from '../patch-references';
 
 export interface WorkspaceCertificate {
   path: string;
@@ -36,6 +38,8 @@ export interface RuleContext {
   /** Certificate files found under the analysed roots, readable or not. */
   workspaceCertificates(): WorkspaceCertificate[];
   fileExists(filePath: string): boolean;
+  /** Where WiX patches, publishing manifests and bundles name a built .msp of the workspace. */
+  patchReferences(): PatchReference[];
   /** Products a patch can target (WiX sources with a literal ProductCode, built products), by normalised ProductCode. */
   targets(): TargetsByCode;
   report(finding: FindingDraft): void;
@@ -127,3 +131,33 @@ export function uniquePatchCertificates(context: RuleContext): { product: Produc
   }
   return entries;
 }
+
+/**
+ * Reports a finding on a built .msp and again on each place that names it (the <Patch> that
+ * builds it, a publishing manifest, a bundle's MspPackage), each pointing at the other.
+ */
+export function reportOnPatch(context: RuleContext, patch: DatabaseModel, finding: Omit<DatabaseFindingDraft, 'at'>): void {
+  const references = context.patchReferences().filter((reference) => reference.database === patch);
+  context.report({
+    ...finding,
+    at: { file: patch.path },
+    related: [...(finding.related ?? []), ...references.map((reference) => ({ file: reference.source.path, range: reference.source.range(reference.node.nameSpan), message: `named by ${reference.description}` }))],
+  });
+  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  for (const reference of references) {
+    const relativePath = path.relative(reference.source.folder, patch.path).split(path.sep).join('/');
+    const draft: DraftCommon = {
+      ...finding,
+      message: `${REFERENCE_PREFIX[reference.kind]} ${relativePath}: ${finding.message}`,
+      related: [{ file: patch.path, range: top, message: 'the built patch' }, ...(finding.related ?? [])],
+    };
+    if (reference.element) context.report({ ...draft, element: reference.element });
+    else context.report({ ...draft, source: reference.source, node: reference.node });
+  }
+}
+
+const REFERENCE_PREFIX: Record<PatchReference['kind'], string> = {
+  patch: 'Built patch',
+  manifest: 'Published file',
+  bundle: 'Chained patch',
+};

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { describeCertificates, patchTrust, targetLocation } from '../package/trust';
 import type { Fix } from '../types';
 import { describeCertificate, extractSignerFix } from './certificate-fixes';
-import type { Rule } from './rule';
+import { reportOnPatch, type Rule } from './rule';
 
 export const untrustedPatchSigner: Rule = {
   id: 'untrusted-patch-signer',
@@ -27,8 +27,7 @@ export const untrustedPatchSigner: Rule = {
           const fix = extractSignerFix(target.source.product, patch, context);
           if (fix) fixes.push({ ...fix, isPreferred: true });
         }
-        context.report({
-          at: { file: patch.path },
+        reportOnPatch(context, patch, {
           message:
             `${name} is signed by ${describeCertificate(signer)} (SHA-1 ${signer.sha1}), but its target ${target.label} lists ${describeCertificates(target.certificates)} in MsiPatchCertificate. ` +
             "Windows Installer will ask for an administrator to apply it. Sign the patch with a listed certificate, or list this signer in the product's PatchCertificates (machines then need the rebuilt product, or a patch that adds the row, before patches signed by it apply without a prompt).",

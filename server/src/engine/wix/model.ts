@@ -97,7 +97,10 @@ export interface ProductModel {
 export interface BundleModel {
   element: WixElement;
   msiProperties: PropertyAssignment[];
+  /** Chain items that install a patch, with the .msp they name. */
+  mspPackages: { element: WixElement; sourceFile?: AuthoredPath }[];
   elements: WixElement[];
+  unit: CompilationUnit;
 }
 
 export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: CompilationUnit, fs: FileSystem): ProductModel {
@@ -127,9 +130,17 @@ export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: Compi
   };
 }
 
-export function buildBundle(linked: LinkedEntry): BundleModel {
+export function buildBundle(linked: LinkedEntry, unit: CompilationUnit, fs: FileSystem): BundleModel {
   const elements = linkedElements(linked);
-  return { element: linked.entry, msiProperties: propertyAssignments(elements).filter((p) => p.authoring === 'MsiProperty'), elements };
+  const mspPackages = elements
+    .filter((element) => element.name === 'MspPackage')
+    .map((element) => {
+      // v4 may name the file in a child <MspPackagePayload SourceFile>; v3 and v4 in @SourceFile.
+      const payload = element.children.find((child) => child.name === 'MspPackagePayload');
+      const sourceFile = resolveAuthoredPath(element, 'SourceFile', unit, fs) ?? (payload ? resolveAuthoredPath(payload, 'SourceFile', unit, fs) : undefined);
+      return { element, sourceFile };
+    });
+  return { element: linked.entry, msiProperties: propertyAssignments(elements).filter((p) => p.authoring === 'MsiProperty'), mspPackages, elements, unit };
 }
 
 function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
@@ -264,24 +275,44 @@ function registryWrites(elements: WixElement[]): RegistryWrite[] {
   return writes;
 }
 
-function patchCertificate(element: WixElement, unit: CompilationUnit, fs: FileSystem): PatchCertificateEntry {
+export function patchCertificate(element: WixElement, unit: CompilationUnit, fs: FileSystem): PatchCertificateEntry {
   const sourceFile = element.resolved('SourceFile');
   const entry: PatchCertificateEntry = { element, id: element.value('Id'), sourceFile, searched: [], unresolvable: false };
-  if (!sourceFile || sourceFile.value.trim() === '') return entry;
-  const authored = sourceFile.value.trim();
+  const found = resolveAuthoredPath(element, 'SourceFile', unit, fs);
+  if (!found) return entry;
+  return { ...entry, searched: found.searched, resolvedPath: found.resolvedPath, unresolvable: found.unresolvable };
+}
+
+export interface AuthoredPath {
+  /** The value after substitution. */
+  authored: string;
+  /** The file found on disk, if any. */
+  resolvedPath?: string;
+  /** Paths tried. */
+  searched: string[];
+  /** True when the path holds references (bind paths, undefined variables) that cannot be resolved here. */
+  unresolvable: boolean;
+  /** The undefined references, e.g. `$(var.Product.TargetPath)`. */
+  unresolved: string[];
+}
+
+/** A file path authored in an attribute, found the way the WiX compiler would find it; undefined when empty. */
+export function resolveAuthoredPath(element: WixElement, attribute: string, unit: CompilationUnit, fs: FileSystem): AuthoredPath | undefined {
+  const value = element.resolved(attribute);
+  const authored = value?.value.trim() ?? '';
+  if (!value || authored === '') return undefined;
   // Build-time references, and drive-letter or UNC paths on a host that has neither, cannot be checked here.
-  if (sourceFile.unresolved.length > 0 || /!\(/.test(authored) || isForeignAbsolutePath(authored)) {
-    entry.unresolvable = true;
-    return entry;
+  if (value.unresolved.length > 0 || /!\(/.test(authored) || isForeignAbsolutePath(authored)) {
+    return { authored, searched: [], unresolvable: true, unresolved: value.unresolved };
   }
   // WiX resolves relative paths against the compiler's working folder (the project's, under
   // MSBuild); authors usually think relative to the source. Both are tried.
   const candidates = isAbsoluteAuthoredPath(authored)
     ? [toHostPath(authored)]
     : [element.source.folder, unit.project?.folder].filter((folder): folder is string => folder !== undefined).map((folder) => path.resolve(folder, toHostPath(authored)));
-  entry.searched = [...new Set(candidates)];
-  entry.resolvedPath = entry.searched.map((candidate) => findExisting(fs, candidate)).find((found) => found !== undefined);
-  return entry;
+  const searched = [...new Set(candidates)];
+  const resolvedPath = searched.map((candidate) => findExisting(fs, candidate)).find((found) => found !== undefined);
+  return { authored, resolvedPath, searched, unresolvable: false, unresolved: [] };
 }
 
 /** The linked sections and everything in them, in document order. */

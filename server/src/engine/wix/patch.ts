@@ -2,13 +2,17 @@
 // signers its PatchFamily/DigitalCertificateRef elements add to the targets' MsiPatchCertificate
 // table for later patches.
 
-import type { CertificateInfo } from '../certificates';
-import type { DatabaseModel } from '../package/model';
-import type { TargetProduct } from '../package/trust';
-import type { PatchCertificateEntry } from './model';
+import * as path from 'path';
+import type { CertificateInfo, CertificateReadResult } from '../certificates';
+import type { FileSystem } from '../fs';
+import { isProductCode, normalizeProductCode, type DatabaseModel } from '../package/model';
+import { productTarget, type TargetProduct, type TargetsByCode } from '../package/trust';
+import { isInside, toHostPath } from '../paths';
+import type { LinkedEntry } from './link';
+import { patchCertificate, resolveAuthoredPath, type PatchCertificateEntry, type ProductModel } from './model';
 import type { WixElement } from './preprocessor';
-import type { CompilationUnit } from './project';
-import type { SourceFile } from './source';
+import type { CompilationUnit, WixProject } from './project';
+import { WIX_V3_NAMESPACE, type SourceCache, type SourceFile } from './source';
 
 export interface PatchFamilyModel {
   element: WixElement;
@@ -41,6 +45,8 @@ export interface PatchFileReference {
   authored: string;
   /** The file found in the workspace, if any. */
   resolvedPath?: string;
+  /** Where it was looked for. */
+  searched: string[];
   /** References the path depends on that the sources do not define (e.g. `var.Product.TargetPath`). */
   unresolved: string[];
 }
@@ -74,4 +80,190 @@ export interface PatchModel {
   /** ProductCodes the patch names that no product in the workspace has. */
   missingTargets: string[];
   builds: BuiltPatch[];
+}
+
+export interface PatchInputs {
+  /** The <Patch> entries the linker found, with their units. */
+  entries: { linked: LinkedEntry; unit: CompilationUnit }[];
+  products: ProductModel[];
+  databases: DatabaseModel[];
+  /** Every project read in this analysis, by path. */
+  projects: Map<string, WixProject>;
+  byCode: TargetsByCode;
+  fs: FileSystem;
+  sources: SourceCache;
+  readCertificate(filePath: string): CertificateReadResult;
+}
+
+/**
+ * Models each patch, finds its targets and built .msp files, and records the signers its
+ * PatchFamily/DigitalCertificateRef elements add to its targets for later patches.
+ */
+export function buildPatches(inputs: PatchInputs): PatchModel[] {
+  const productTargets = new Map<ProductModel, TargetProduct>();
+  for (const targets of inputs.byCode.values()) for (const target of targets) if ('product' in target.source) productTargets.set(target.source.product, target);
+  const targetOf = (product: ProductModel): TargetProduct => {
+    let target = productTargets.get(product);
+    if (!target) {
+      target = productTarget(product, inputs.readCertificate);
+      productTargets.set(product, target);
+    }
+    return target;
+  };
+  const patches = inputs.entries.map(({ linked, unit }) => buildPatch(linked, unit, inputs, targetOf));
+  for (const patch of patches) {
+    const label = `${patchName(patch)} (${path.basename(patch.element.source.path)})`;
+    for (const family of patch.families) {
+      for (const reference of family.certificateRefs) {
+        if (!reference.certificate) continue;
+        for (const { target } of patch.targets) {
+          target.addedSigners.push({ certificate: reference.certificate, patchLabel: label, builds: patch.builds.map((build) => build.database) });
+        }
+      }
+    }
+  }
+  return patches;
+}
+
+/** What the patch is called in messages: DisplayName, the built file, or the project's output name. */
+export function patchName(patch: PatchModel): string {
+  return patch.displayName ?? (patch.builds[0] ? path.basename(patch.builds[0].database.path, '.msp') : undefined) ?? patch.unit.project?.outputName ?? path.basename(patch.element.source.path, '.wxs');
+}
+
+function buildPatch(linked: LinkedEntry, unit: CompilationUnit, inputs: PatchInputs, targetOf: (product: ProductModel) => TargetProduct): PatchModel {
+  const element = linked.entry;
+  const elements = linked.sections.flatMap((section) => [section, ...section.descendants()]);
+  const id = element.value('Id');
+  const project = unit.project;
+  const patch: PatchModel = {
+    wixVersion: element.namespaceUri === WIX_V3_NAMESPACE ? 3 : 4,
+    element,
+    patchCode: id && isProductCode(id) ? id : undefined,
+    displayName: element.value('DisplayName') || undefined,
+    families: elements.filter((candidate) => candidate.name === 'PatchFamily').map((family) => patchFamily(family, elements, unit, inputs)),
+    targetProductCodes: elements
+      .filter((candidate) => candidate.name === 'TargetProductCode')
+      .map((candidate) => ({ code: candidate.value('Id')?.trim() ?? '', element: candidate }))
+      .filter((entry) => isProductCode(entry.code)),
+    baselines: elements.filter((candidate) => candidate.name === 'PatchBaseline').map((baseline) => ({
+      element: baseline,
+      id: baseline.value('Id'),
+      baselineFile: fileReference(baseline, 'BaselineFile', unit, inputs.fs),
+      updateFile: fileReference(baseline, 'UpdateFile', unit, inputs.fs),
+    })),
+    unit,
+    projectSource: project ? inputs.sources.get(project.path) : undefined,
+    targets: [],
+    missingTargets: [],
+    builds: [],
+  };
+
+  const add = (target: TargetProduct, via: string): void => {
+    if (!patch.targets.some((existing) => existing.target === target)) patch.targets.push({ target, via });
+  };
+  const byCode = (code: string, via: string): void => {
+    const found = inputs.byCode.get(normalizeProductCode(code)) ?? [];
+    for (const target of found) add(target, via);
+    if (found.length === 0 && !patch.missingTargets.some((missing) => normalizeProductCode(missing) === normalizeProductCode(code))) patch.missingTargets.push(code);
+  };
+  for (const { code } of patch.targetProductCodes) byCode(code, 'TargetProductCode');
+  for (const family of patch.families) if (family.productCode) byCode(family.productCode, `PatchFamily ${family.id ?? ''}/@ProductCode`.replace('  ', ' '));
+  for (const baseline of patch.baselines) {
+    // The baseline is what is installed; the updated image matters only when the baseline cannot be found.
+    const reference = baseline.baselineFile ?? baseline.updateFile;
+    if (!reference) continue;
+    const via = `PatchBaseline ${baseline.id ?? ''}/@${reference.attribute}`.replace('  ', ' ');
+    const database = reference.resolvedPath ? inputs.databases.find((candidate) => candidate.path === reference.resolvedPath && candidate.isProduct) : undefined;
+    if (database?.productCode) {
+      const targets = inputs.byCode.get(normalizeProductCode(database.productCode)) ?? [];
+      for (const target of targets.filter((candidate) => 'database' in candidate.source && candidate.source.database === database)) add(target, via);
+      continue;
+    }
+    for (const product of productsBuiltBy(reference, inputs, project)) add(targetOf(product), via);
+  }
+  if (project) {
+    for (const referencePath of project.projectReferences) {
+      const referenced = inputs.projects.get(referencePath);
+      if (!referenced || !/^(package|product)$/i.test(referenced.outputType)) continue;
+      for (const product of productsOfProject(referenced, inputs.products)) add(targetOf(product), `ProjectReference ${path.basename(referencePath)}`);
+    }
+  }
+  patch.builds = builtPatches(patch, inputs);
+  return patch;
+}
+
+function patchFamily(family: WixElement, elements: WixElement[], unit: CompilationUnit, inputs: PatchInputs): PatchFamilyModel {
+  const productCode = family.value('ProductCode')?.trim();
+  return {
+    element: family,
+    id: family.value('Id'),
+    version: family.value('Version'),
+    productCode: productCode && isProductCode(productCode) ? productCode : undefined,
+    certificateRefs: family.descendants()
+      .filter((child) => child.name === 'DigitalCertificateRef')
+      .map((reference) => {
+        const id = reference.value('Id');
+        const definition = id ? certificateDefinition(id, elements, unit, inputs) : undefined;
+        const read = definition?.resolvedPath ? inputs.readCertificate(definition.resolvedPath) : undefined;
+        return { element: reference, id, definition, certificate: read?.ok && read.certificate.encoding === 'der' ? read.certificate : undefined };
+      }),
+  };
+}
+
+/** The DigitalCertificate a reference names: in the patch's own sources first, then in any product's PatchCertificates. */
+function certificateDefinition(id: string, patchElements: WixElement[], unit: CompilationUnit, inputs: PatchInputs): PatchCertificateEntry | undefined {
+  const own = patchElements.find((element) => element.name === 'DigitalCertificate' && element.value('Id') === id);
+  if (own) return patchCertificate(own, unit, inputs.fs);
+  for (const product of inputs.products) {
+    const entry = product.patchCertificates.find((candidate) => candidate.id === id);
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+function fileReference(element: WixElement, attribute: string, unit: CompilationUnit, fs: FileSystem): PatchFileReference | undefined {
+  const found = resolveAuthoredPath(element, attribute, unit, fs);
+  return found ? { attribute, authored: found.authored, resolvedPath: found.resolvedPath, searched: found.searched, unresolved: found.unresolved } : undefined;
+}
+
+/**
+ * Products a baseline path stands for when it is not a readable product in the workspace: a
+ * path into a project's output folder (`..\Product\bin\Release\Product.msi`, or a .wixpdb), or
+ * `$(var.Product.TargetPath)`, which the WiX build defines for a ProjectReference.
+ */
+function productsBuiltBy(reference: PatchFileReference, inputs: PatchInputs, patchProject: WixProject | undefined): ProductModel[] {
+  for (const unresolved of reference.unresolved) {
+    const match = /^\$\(var\.(.+)\.Target(?:Path|Dir|FileName|Name)\)$/.exec(unresolved);
+    if (!match || !patchProject) continue;
+    const referenced = patchProject.projectReferences.map((referencePath) => inputs.projects.get(referencePath)).find((candidate) => candidate && path.basename(candidate.path, path.extname(candidate.path)) === match[1]);
+    if (referenced) return productsOfProject(referenced, inputs.products);
+  }
+  if (reference.unresolved.length > 0) return [];
+  const authoredName = path.basename(toHostPath(reference.authored)).replace(/\.(msi|wixpdb)$/i, '').toLowerCase();
+  const paths = reference.resolvedPath ? [reference.resolvedPath] : reference.searched;
+  for (const project of inputs.projects.values()) {
+    const inOutput = paths.some((candidate) => isInside(project.folder, candidate));
+    if (inOutput && project.outputName.toLowerCase() === authoredName) return productsOfProject(project, inputs.products);
+  }
+  return [];
+}
+
+function productsOfProject(project: WixProject, products: ProductModel[]): ProductModel[] {
+  return products.filter((product) => product.kind === 'product' && product.unit.project === project);
+}
+
+/** The .msp files in the workspace this patch builds: same PatchCode, or the project's output name below its folder. */
+function builtPatches(patch: PatchModel, inputs: PatchInputs): BuiltPatch[] {
+  const patches = inputs.databases.filter((database) => database.kind === 'msp');
+  if (patch.patchCode) {
+    const code = normalizeProductCode(patch.patchCode);
+    const same = patches.filter((database) => database.patchCode && normalizeProductCode(database.patchCode) === code);
+    if (same.length > 0) return same.map((database) => ({ database, via: 'same PatchCode' }));
+  }
+  const project = patch.unit.project;
+  const folder = project?.folder ?? patch.element.source.folder;
+  const name = `${project?.outputName ?? path.basename(patch.element.source.path, path.extname(patch.element.source.path))}.msp`.toLowerCase();
+  return patches
+    .filter((database) => isInside(folder, database.path) && path.basename(database.path).toLowerCase() === name)
+    .map((database) => ({ database, via: project ? `output of ${path.basename(project.path)}` : `named after ${path.basename(patch.element.source.path)}` }));
 }

@@ -42,6 +42,8 @@ export interface WorkspaceFiles {
   packages: string[];
   /** Table files; each folder of them is one database. */
   idtFiles: string[];
+  /** Files that may be publishing manifests: every .sdp, and .xml files (their root decides). */
+  manifestCandidates: string[];
   /** Every file seen, for configuration and dependency tracking. */
   all: string[];
 }
@@ -50,7 +52,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
 /** Walks the roots (files or folders), skipping node_modules and .git only. Symlink loops end. */
 export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
-  const files: WorkspaceFiles = { sources: [], includes: [], projects: [], certificates: [], packages: [], idtFiles: [], all: [] };
+  const files: WorkspaceFiles = { sources: [], includes: [], projects: [], certificates: [], packages: [], idtFiles: [], manifestCandidates: [], all: [] };
   const seen = new Set<string>();
   const visitedFolders = new Set<string>();
   const add = (filePath: string): void => {
@@ -64,6 +66,7 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
     else if (CERTIFICATE_EXTENSIONS.includes(extension)) files.certificates.push(filePath);
     else if (PACKAGE_EXTENSIONS.includes(extension)) files.packages.push(filePath);
     else if (extension === '.idt') files.idtFiles.push(filePath);
+    else if (extension === '.sdp' || extension === '.xml') files.manifestCandidates.push(filePath);
   };
   const walk = (folder: string, depth: number): void => {
     const key = realPathKey(folder);
@@ -80,7 +83,7 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
     if (fs.isDirectory(root)) walk(root, 0);
     else if (fs.exists(root)) add(root);
   }
-  for (const list of [files.sources, files.includes, files.projects, files.certificates, files.packages, files.idtFiles, files.all]) list.sort();
+  for (const list of [files.sources, files.includes, files.projects, files.certificates, files.packages, files.idtFiles, files.manifestCandidates, files.all]) list.sort();
   return files;
 }
 
