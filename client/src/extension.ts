@@ -29,6 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', pattern: '**/wix-uac.json' },
       // Table files are text: unsaved edits are analysed like sources. Packages are binary and read from disk.
       { scheme: 'file', pattern: '**/*.idt' },
+      // WSUS/SCUP publishing manifests: .sdp, or .xml whose root the server recognises.
+      { scheme: 'file', pattern: '**/*.{sdp,xml}' },
+      // MSBuild files a patch project imports may hold its signing step.
+      { scheme: 'file', pattern: '**/*.{targets,props}' },
     ],
     outputChannel: vscode.window.createOutputChannel('wix-uac', { log: true }),
     middleware: {

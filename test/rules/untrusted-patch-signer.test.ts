@@ -1,11 +1,27 @@
 import { fixture, ruleTester, v3Product, v4Package } from '../support/rule-tester';
 import { idtFolder, packages } from '../support/packages';
 
+/**
+ * An earlier patch whose PatchFamily carries DigitalCertificateRef Northwind: the rebuilt product
+ * (Update/Product.wxs) lists that certificate, the installed baseline (Baseline/product-trusting.msi)
+ * does not, so the patch adds it to the baseline's MsiPatchCertificate table when it is applied.
+ */
+function addingPatch(certificateRef: string): string {
+  return (
+    '<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n' +
+    '  <Patch AllowRemoval="yes" Manufacturer="Contoso Ltd" DisplayName="Contoso Tools Hotfix 2" Classification="Update">\n' +
+    '    <PatchBaseline Id="RTM" BaselineFile="..\\Baseline\\product-trusting.msi" UpdateFile="..\\Update\\bin\\Release\\ContosoTools.msi" />\n' +
+    `    <PatchFamily Id="SigningRollover" Version="1.0.1.0" Supersede="no">\n      ${certificateRef}\n    </PatchFamily>\n` +
+    '  </Patch>\n</Wix>\n'
+  );
+}
+
 /** The ProductCode patch-*.msp target (their summary Template), as product-trusting.msi has it. */
 const TARGET = '{6A1F2C3D-0000-4000-8000-00000000C0A1}';
 const V4_TARGET_ATTRIBUTES = `Name="Contoso Tools" Manufacturer="Contoso Ltd" Version="1.0.0" ProductCode="${TARGET}" UpgradeCode="6F5D2B1C-3A47-4E2B-9C51-0D3E1F2A4B6C"`;
 const contoso = fixture('certificates/contoso-patch-signing.cer');
 const fabrikam = fixture('certificates/fabrikam-release.cer');
+const northwind = fixture('packages/certs/northwind-patch-signing.cer');
 const listing = (file: string) => `<PatchCertificates>\n  <DigitalCertificate Id="Listed" SourceFile="${file}" />\n</PatchCertificates>`;
 
 ruleTester('untrusted-patch-signer', {
@@ -23,8 +39,46 @@ ruleTester('untrusted-patch-signer', {
     },
     { name: 'a WiX source whose certificate path is known only at build time (no verdict)', files: { 'Product.wxs': v4Package(listing('$(var.CertDir)\\signing.cer'), V4_TARGET_ATTRIBUTES), ...packages('patch-sha256.msp') } },
     { name: 'a WiX source with ProductCode="*" (chosen at build time)', files: { 'Product.wxs': v4Package(listing('fabrikam.cer'), V4_TARGET_ATTRIBUTES.replace(TARGET, '*')), 'fabrikam.cer': fabrikam, ...packages('patch-sha256.msp') } },
+    {
+      name: 'a patch signed by a certificate an earlier patch adds through PatchFamily/DigitalCertificateRef',
+      files: {
+        'Hotfix2/Hotfix2.wxs': addingPatch('<DigitalCertificateRef Id="NorthwindSigning" />'),
+        'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
+        'Update/contoso.cer': contoso,
+        'Update/northwind.cer': northwind,
+        'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+        'Hotfix3/patch-northwind.msp': packages('patch-northwind.msp')['patch-northwind.msp'],
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'the same later patch when the earlier patch adds no certificate: the installed baseline does not list its signer',
+      files: {
+        'Hotfix3/patch-northwind.msp': packages('patch-northwind.msp')['patch-northwind.msp'],
+        'Hotfix2/Hotfix2.wxs': addingPatch('<ComponentRef Id="MainExecutable" />'),
+        'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
+        'Update/contoso.cer': contoso,
+        'Update/northwind.cer': northwind,
+        'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+      },
+      findings: [{ line: 1, message: /target Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\) lists CN=Contoso Patch Signing/ }],
+    },
+    {
+      name: "a patch signed by the certificate it adds itself: it is judged by the table before it applies; reported on the .msp and on its <Patch>",
+      files: {
+        'Hotfix2/Hotfix2.msp': packages('patch-northwind.msp')['patch-northwind.msp'],
+        'Hotfix2/Hotfix2.wxs': addingPatch('<DigitalCertificateRef Id="NorthwindSigning" />'),
+        'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
+        'Update/contoso.cer': contoso,
+        'Update/northwind.cer': northwind,
+        'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+      },
+      findings: [
+        { line: 1, message: /Hotfix2\.msp is signed by CN=Northwind Patch Signing.*target Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\)/ },
+        { file: 'Hotfix2/Hotfix2.wxs', line: 2, message: /^Built patch Hotfix2\.msp: Hotfix2\.msp is signed by CN=Northwind Patch Signing/ },
+      ],
+    },
     {
       name: 'a patch signed by a certificate its target package does not list',
       files: packages('patch-northwind.msp', 'product-trusting.msi'),

@@ -8,7 +8,7 @@ import { NodeFileSystem } from '../engine/fs';
 import { allRules } from '../engine/rules';
 import type { Finding } from '../engine/types';
 import { formatters } from './format';
-import { formatInspection } from './inspect';
+import { formatInspection, formatSourceInspection, inspectSource, SOURCE_EXTENSIONS } from './inspect';
 import { countBySeverity, relativePath } from './format/report';
 
 export const EXIT_OK = 0;
@@ -33,7 +33,9 @@ Commands:
   lint [paths...]         Analyse the given files and folders (default: the current folder):
                           WiX sources and projects, .msi/.msp packages, folders of .idt files
   inspect <file>          Show a package, patch or .idt folder: summary information, tables,
-                          signature, verdict, and whether its target products trust the signer
+                          signature, verdict, and whether its target products trust the signer.
+                          On a WiX source or a publishing manifest (.sdp): the targets of each
+                          <Patch>, its built .msp and their state, and the file's findings
   extract-cert <file>     Write the certificate that signed a .msp or .msi (DER) to -o <file.cer>
   rules                   List the rules with their default severity
 
@@ -45,7 +47,7 @@ Options of lint:
 Options of inspect:
   -f, --format <format>   text or json (default: text)
       --table <name>      Show only this table
-      --roots <folder>    Where to look for the target products of a patch (default: the current folder)
+      --roots <folder>    Where to look for target products and built patches (default: the current folder)
 
 Options of extract-cert:
   -o, --output <file>     Where to write the certificate (default: <file>.signer.cer)
@@ -130,6 +132,11 @@ function inspect(args: readonly string[], io: CliIo): number {
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
   const file = singleFile(positionals, 'inspect', io);
   const roots = (values.roots ?? ['.']).map((root) => path.resolve(io.cwd, root));
+  if (SOURCE_EXTENSIONS.test(file)) {
+    const inspection = inspectSource(new Engine(new NodeFileSystem()), file, roots);
+    io.stdout(values.format === 'json' ? `${JSON.stringify(inspection, null, 2)}\n` : formatSourceInspection(inspection, relativePath(file, io.cwd)));
+    return EXIT_OK;
+  }
   const inspection = new Engine(new NodeFileSystem()).inspect(file, { roots, table: values.table });
   if (values.table !== undefined && !inspection.error && inspection.tables.length === 0) throw new Error(`${positionals[0]} has no table "${values.table}"`);
   io.stdout(values.format === 'json' ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection, relativePath(file, io.cwd)));

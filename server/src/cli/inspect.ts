@@ -1,5 +1,37 @@
 // `wix-uac inspect` output: what the package view shows, as aligned text or JSON.
+import type { Engine, Finding } from '../engine';
 import type { InspectedTable, PackageInspection } from '../engine/package/inspect';
+
+/** Files inspected through their analysis (status lines and findings) rather than as databases. */
+export const SOURCE_EXTENSIONS = /\.(wxs|wxi|wixproj|sdp|xml)$/i;
+
+export interface SourceInspection {
+  file: string;
+  /** The status lines the editor shows as code lenses: targets, built patches, published files. */
+  status: { line: number; title: string }[];
+  findings: Finding[];
+}
+
+/** A WiX source or a manifest, analysed with the roots so targets and built patches are found. */
+export function inspectSource(engine: Engine, file: string, roots: string[]): SourceInspection {
+  const result = engine.analyze({ roots: [...roots, file] });
+  return {
+    file,
+    status: result.lenses.filter((lens) => lens.file === file).map((lens) => ({ line: lens.range.start.line + 1, title: lens.title })),
+    findings: result.findings.filter((finding) => finding.file === file),
+  };
+}
+
+export function formatSourceInspection(inspection: SourceInspection, displayPath: string): string {
+  const out = [displayPath];
+  if (inspection.status.length === 0) out.push('  No <Patch>, product, MspPackage or publishing manifest item with a status here.');
+  for (const { line, title } of inspection.status) out.push(`  line ${line}  ${title}`);
+  if (inspection.findings.length > 0) {
+    out.push('', 'Findings');
+    for (const finding of inspection.findings) out.push(`  ${finding.range.start.line + 1}:${finding.range.start.character + 1}  ${finding.severity}  ${finding.message}  ${finding.ruleId}`);
+  }
+  return `${out.join('\n')}\n`;
+}
 
 const KIND_NAMES: Record<string, string> = {
   msi: 'Windows Installer package',

@@ -2,7 +2,8 @@
 
 import * as path from 'path';
 import { validityState } from './certificates';
-import type { DatabaseModel } from './package/model';
+import { normalizeProductCode, type DatabaseModel } from './package/model';
+import type { SdpManifest } from './manifest/sdp';
 import { describeCertificates, patchTrust, type TargetsByCode } from './package/trust';
 import { databaseStatus, isReady, productStatus, type ReadCertificate } from './readiness';
 import { describeCertificate } from './rules/certificate-fixes';
@@ -105,14 +106,14 @@ function day(date: Date): string {
  * DigitalCertificateRef: the signer it adds for later patches; above each manifest OriginFile and
  * bundle MspPackage: the state of the .msp it names.
  */
-export function patchSourceLenses(patches: PatchModel[], references: PatchReference[], byCode: TargetsByCode, databases: DatabaseModel[], now: Date): Lens[] {
+export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[], references: PatchReference[], byCode: TargetsByCode, databases: DatabaseModel[], now: Date): Lens[] {
   const lenses: Lens[] = [];
   const above = (source: SourceFile, node: XmlElement, title: string): void => {
     lenses.push({ file: source.path, range: source.range(node.nameSpan), title });
   };
   for (const patch of patches) {
     const { source, xml } = patch.element;
-    for (const { target } of patch.targets) above(source, xml, `Target ${target.label} — ${target.status.replace(' — ', ', ')}`);
+    for (const { target, via } of patch.targets) above(source, xml, `Target ${target.label} — ${target.status.replace(' — ', ', ')} (through ${via})`);
     if (patch.targets.length === 0) {
       const named = patch.missingTargets.length > 0 ? ` (${patch.missingTargets.join(', ')})` : '';
       above(source, xml, `Target: no product of the workspace${named}`);
@@ -124,6 +125,15 @@ export function patchSourceLenses(patches: PatchModel[], references: PatchRefere
     }
     for (const family of patch.families) {
       for (const reference of family.certificateRefs) above(reference.element.source, reference.element.xml, addedSignerState(reference, patch, databases));
+    }
+  }
+  for (const manifest of manifests) {
+    for (const item of manifest.items) {
+      for (const code of item.productCodes) {
+        const targets = byCode.get(normalizeProductCode(code)) ?? [];
+        for (const target of targets) above(manifest.source, item.element, `For ${target.label} — ${target.status.replace(' — ', ', ')}`);
+        if (targets.length === 0) above(manifest.source, item.element, `For ${code}: no product of the workspace`);
+      }
     }
   }
   for (const reference of references) {

@@ -44,8 +44,11 @@ interface AnalyzeWorkspaceSummary {
   findings: number;
 }
 
-/** Files whose change on disk can change findings: sources, projects, certificates, configuration. */
-const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,cer,crt,pem,der}', '**/*.{msi,msp,mst,idt}', '**/wix-uac.json'];
+/**
+ * Files whose change on disk can change findings: sources, projects and the MSBuild files they
+ * import (signing steps), certificates, packages, publishing manifests, configuration.
+ */
+const WATCHED_FILE_GLOBS = ['**/*.{wxs,wxi,wixproj,targets,props,cer,crt,pem,der}', '**/*.{msi,msp,mst,idt}', '**/*.{sdp,xml}', '**/wix-uac.json'];
 
 /** Custom request of the package view: the content of a .msi/.msp/.idt database, its signature and findings. */
 export const INSPECT_REQUEST = 'wixUac/inspect';
