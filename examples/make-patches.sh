@@ -93,7 +93,7 @@ tab=$(printf '\t')
 signed_at=1717200000
 
 # make_patch output subject author target-product-code patch-guid family sequence signer-pem signer-key
-#   metadata rows (Property=Value) are read from $work/metadata
+#   metadata rows (Property=Value) are read from $work/metadata; signer "-" leaves the patch unsigned
 make_patch() {
   output=$1 subject=$2 author=$3 target=$4 patch_guid=$5 family=$6 sequence=$7 pem=$8 key=$9
   idt MsiPatchSequence.idt \
@@ -113,6 +113,11 @@ make_patch() {
     "$target" "$patch_guid" MsiPatchMetadata.idt MsiPatchSequence.idt)
   mkdir -p "$(dirname -- "$output")"
   rm -f "$output"
+  if [ "$pem" = - ]; then
+    cp "$work/patch.msp" "$output"
+    echo "Wrote ${output#"$repo/"} (unsigned)"
+    return
+  fi
   quietly osslsigncode sign -certs "$pem" -key "$key" -h sha256 -time "$signed_at" \
     -n "$subject" -in "$work/patch.msp" -out "$output"
   echo "Wrote ${output#"$repo/"}"
@@ -145,3 +150,18 @@ make_patch "$here/contoso-tools/bin/Release/ContosoTools-Hotfix1.msp" \
   "Contoso Tools Hotfix 1" "Contoso Ltd" '{B43F7A2E-61C8-4D95-8E0B-2C7D5A9F1E36}' \
   '{5A8C1E37-94B2-4D6F-A0E5-3F7B2D9C4E18}' ContosoTools 1.2.1.0 \
   "$work/contoso-patch-signing.pem" "$contoso_key"
+
+# Contoso Tools Hotfix 2: what `dotnet build` of contoso-hotfix/Hotfix.wixproj leaves before any
+# signing step runs, so the walkthrough in the README starts from an unsigned patch.
+cat > "$work/metadata" <<EOF
+AllowRemoval=1
+Classification=Hotfix
+Description=Fixes the settings dialog of Contoso Tools
+DisplayName=Contoso Tools Hotfix 2
+ManufacturerName=Contoso Ltd
+MoreInfoURL=https://support.contoso.example/kb/1002
+TargetProductName=Contoso Tools
+EOF
+make_patch "$here/contoso-hotfix/bin/x64/Release/ContosoTools-Hotfix2.msp" \
+  "Contoso Tools Hotfix 2" "Contoso Ltd" '{B43F7A2E-61C8-4D95-8E0B-2C7D5A9F1E36}' \
+  '{C2F5A7D1-6B3E-4A29-8D4C-0E1F3B5A7C92}' SettingsFix 1.2.2.0 - -

@@ -18,14 +18,15 @@ import type { DatabaseFindingDraft, FindingDraft, RuleContext, UnreadablePackage
 import { rules } from './rules';
 import { Suppressions, suppressNextLineFix } from './suppression';
 import { decodeXmlBytes, LineIndex } from './text';
-import { mayBeSdpManifest, readSdpManifest, type SdpManifest } from './manifest/sdp';
+import { mayBeSdpManifest, readSdpManifests, type SdpManifest } from './manifest/sdp';
 import type { Finding, Lens, Range } from './types';
 import { link, sectionsOf } from './wix/link';
 import { buildBundle, buildProduct, type BundleModel, type ProductModel } from './wix/model';
 import { preprocess, type WixElement } from './wix/preprocessor';
 import { patchReferences, type PatchReference } from './patch-references';
 import { buildPatches, type PatchInputs, type PatchModel } from './wix/patch';
-import { collectFiles, compilationUnits, type WixProject, type WorkspaceFiles } from './wix/project';
+import { collectFiles, compilationUnits, type CompilationUnit, type WixProject, type WorkspaceFiles } from './wix/project';
+import { inspectSigning } from './wix/signing';
 import { SourceCache, WIX_V3_NAMESPACE, type SourceFile } from './wix/source';
 
 export interface EngineOptions {
@@ -54,6 +55,8 @@ interface Models {
   manifests: SdpManifest[];
   patchEntries: PatchInputs['entries'];
   projects: Map<string, WixProject>;
+  /** Preprocessed <Wix> roots of each unit, linked or not. */
+  unitRoots: { unit: CompilationUnit; roots: WixElement[] }[];
   databases: Databases;
   /** Sources and includes that were read. */
   analysed: Set<string>;
@@ -115,6 +118,7 @@ export class Engine {
     const products: ProductModel[] = [];
     const bundles: BundleModel[] = [];
     const patchEntries: PatchInputs['entries'] = [];
+    const unitRoots: Models['unitRoots'] = [];
     const projects = new Map<string, WixProject>();
     const analysed = new Set<string>();
 
@@ -141,6 +145,7 @@ export class Engine {
         for (const notice of preprocessed.notices) notices.push({ file: notice.source.path, message: notice.message, range: notice.source.range(notice.span) });
         if (preprocessed.root) roots.push(preprocessed.root);
       }
+      unitRoots.push({ unit, roots });
       for (const linked of link(sectionsOf(roots))) {
         const entry = linked.entry;
         if (entry.name === 'Bundle') bundles.push(buildBundle(linked, unit, this.fs));
@@ -154,7 +159,7 @@ export class Engine {
     const databases = this.readDatabases(files.packages, files.idtFiles, notices);
     const manifests = this.readManifests(files.manifestCandidates, notices);
     for (const manifest of manifests) analysed.add(manifest.source.path);
-    return { files, notices, products, bundles, manifests, patchEntries, projects, databases, analysed };
+    return { files, notices, products, bundles, manifests, patchEntries, projects, unitRoots, databases, analysed };
   }
 
   /**
@@ -200,6 +205,8 @@ export class Engine {
       databases: models.databases.models,
       projects: models.projects,
       byCode: targets(),
+      certificateElements: () =>
+        models.unitRoots.flatMap(({ unit, roots }) => roots.flatMap((root) => root.descendants().filter((element) => element.name === 'DigitalCertificate').map((element) => ({ element, unit })))),
       fs: this.fs,
       sources: this.sources,
       readCertificate,
@@ -219,7 +226,7 @@ export class Engine {
       ...productLenses(products, databases.models, (filePath) => this.readCertificate(filePath), this.now()),
       ...databaseLenses(databases.models, targets, this.now()),
     ];
-    if (references.length > 0 || patches.length > 0) lenses.push(...patchSourceLenses(patches, references, targets(), databases.models, this.now()));
+    if (references.length > 0 || patches.length > 0 || manifests.length > 0) lenses.push(...patchSourceLenses(patches, manifests, references, targets(), databases.models, this.now()));
     for (const file of databases.files) analysed.add(file);
     // Files matched by an ignore glob are not reported as analysed either.
     const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi|msi|msp|mst|idt|sdp|xml|wixproj)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
@@ -251,9 +258,10 @@ export class Engine {
       const isSdp = /\.sdp$/i.test(file);
       if (!isSdp && !this.mayBeManifest(file)) continue;
       const source = this.sources.get(file);
-      const manifest = source && readSdpManifest(source);
-      if (manifest) manifests.push(manifest);
-      else if (isSdp) notices.push({ file, message: 'Not a Software Distribution Package: the root element is not sdp:SoftwareDistributionPackage.' });
+      // A vendor catalog holds many packages in one file.
+      const found = source ? readSdpManifests(source) : [];
+      manifests.push(...found);
+      if (found.length === 0 && isSdp) notices.push({ file, message: 'Not a Software Distribution Package: the root element is not sdp:SoftwareDistributionPackage.' });
     }
     return manifests;
   }
@@ -315,6 +323,7 @@ export class Engine {
         readCertificate: (filePath) => this.readCertificate(filePath),
         fileExists: (filePath) => this.fs.exists(filePath),
         targets,
+        projectSigning: (projectPath) => inspectSigning(projectPath, this.fs, this.sources),
         patchReferences: () => references,
         workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
         report: (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity }),

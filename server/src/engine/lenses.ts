@@ -4,7 +4,7 @@ import * as path from 'path';
 import { validityState } from './certificates';
 import { normalizeProductCode, type DatabaseModel } from './package/model';
 import type { SdpManifest } from './manifest/sdp';
-import { describeCertificates, patchTrust, type TargetsByCode } from './package/trust';
+import { describeCertificates, patchTrust, type TargetProduct, type TargetsByCode } from './package/trust';
 import { databaseStatus, isReady, productStatus, type ReadCertificate } from './readiness';
 import { describeCertificate } from './rules/certificate-fixes';
 import type { Lens } from './types';
@@ -153,10 +153,14 @@ function builtPatchState(patch: DatabaseModel, byCode: TargetsByCode, now: Date)
   if (!signer) return `${by}, signature valid`;
   const expired = validityState(signer, now) === 'expired' ? ' (expired, still accepted)' : '';
   const trust = patchTrust(patch, signer, byCode);
+  const labels = (targets: TargetProduct[]): string => targets.map((target) => target.label).join(', ');
+  const ready = trust.trustedBy.filter((target) => isReady(target.status) !== false);
+  const adders = [...new Set(trust.trustedAfter.map(({ by: added }) => added.patchLabel))];
   const verdicts = [
-    ...trust.trustedBy.map((target) => (isReady(target.status) === false ? `trusted by ${target.label}, but it is ${target.status}` : `trusted by ${target.label} ✓`)),
-    ...trust.trustedAfter.map(({ target, by: added }) => `trusted by ${target.label} once ${added.patchLabel} is applied ✓`),
-    ...trust.untrustedBy.map((target) => `NOT trusted by ${target.label}`),
+    ...(ready.length > 0 ? [`trusted by ${labels(ready)} ✓`] : []),
+    ...trust.trustedBy.filter((target) => isReady(target.status) === false).map((target) => `trusted by ${target.label}, but it is ${target.status}`),
+    ...adders.map((adder) => `trusted by ${labels(trust.trustedAfter.filter(({ by: added }) => added.patchLabel === adder).map(({ target }) => target))} once ${adder} is applied ✓`),
+    ...(trust.untrustedBy.length > 0 ? [`NOT trusted by ${labels(trust.untrustedBy)}`] : []),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
   ];
   if (verdicts.length === 0) verdicts.push('target product not in the workspace');

@@ -90,6 +90,8 @@ export interface PatchInputs {
   /** Every project read in this analysis, by path. */
   projects: Map<string, WixProject>;
   byCode: TargetsByCode;
+  /** Every DigitalCertificate element of the analysed sources, linked or not, with its unit. */
+  certificateElements(): { element: WixElement; unit: CompilationUnit }[];
   fs: FileSystem;
   sources: SourceCache;
   readCertificate(filePath: string): CertificateReadResult;
@@ -116,9 +118,11 @@ export function buildPatches(inputs: PatchInputs): PatchModel[] {
     for (const family of patch.families) {
       for (const reference of family.certificateRefs) {
         if (!reference.certificate) continue;
-        for (const { target } of patch.targets) {
-          target.addedSigners.push({ certificate: reference.certificate, patchLabel: label, builds: patch.builds.map((build) => build.database) });
-        }
+        // The rows land in whichever installed product the patch applies to: every build of the
+        // same ProductCode in the workspace, not only the baseline the patch was made from.
+        const receivers = new Set(patch.targets.map(({ target }) => target));
+        for (const { target } of patch.targets) for (const sameCode of inputs.byCode.get(normalizeProductCode(target.productCode)) ?? []) receivers.add(sameCode);
+        for (const target of receivers) target.addedSigners.push({ certificate: reference.certificate, patchLabel: label, builds: patch.builds.map((build) => build.database) });
       }
     }
   }
@@ -166,21 +170,22 @@ function buildPatch(linked: LinkedEntry, unit: CompilationUnit, inputs: PatchInp
     for (const target of found) add(target, via);
     if (found.length === 0 && !patch.missingTargets.some((missing) => normalizeProductCode(missing) === normalizeProductCode(code))) patch.missingTargets.push(code);
   };
+  for (const baseline of patch.baselines) {
+    // The baseline is what is installed; the updated image stands in for it (a small update keeps
+    // the ProductCode) only when the baseline is not in the workspace, e.g. an archived RTM build.
+    for (const reference of [baseline.baselineFile, baseline.updateFile]) {
+      if (!reference) continue;
+      const via = `PatchBaseline ${baseline.id ?? ''}/@${reference.attribute}`.replace('  ', ' ');
+      const database = reference.resolvedPath ? inputs.databases.find((candidate) => candidate.path === reference.resolvedPath && candidate.isProduct) : undefined;
+      const targets = database
+        ? (inputs.byCode.get(normalizeProductCode(database.productCode ?? '')) ?? []).filter((candidate) => 'database' in candidate.source && candidate.source.database === database)
+        : productsBuiltBy(reference, inputs, project).map(targetOf);
+      for (const target of targets) add(target, via);
+      if (targets.length > 0) break;
+    }
+  }
   for (const { code } of patch.targetProductCodes) byCode(code, 'TargetProductCode');
   for (const family of patch.families) if (family.productCode) byCode(family.productCode, `PatchFamily ${family.id ?? ''}/@ProductCode`.replace('  ', ' '));
-  for (const baseline of patch.baselines) {
-    // The baseline is what is installed; the updated image matters only when the baseline cannot be found.
-    const reference = baseline.baselineFile ?? baseline.updateFile;
-    if (!reference) continue;
-    const via = `PatchBaseline ${baseline.id ?? ''}/@${reference.attribute}`.replace('  ', ' ');
-    const database = reference.resolvedPath ? inputs.databases.find((candidate) => candidate.path === reference.resolvedPath && candidate.isProduct) : undefined;
-    if (database?.productCode) {
-      const targets = inputs.byCode.get(normalizeProductCode(database.productCode)) ?? [];
-      for (const target of targets.filter((candidate) => 'database' in candidate.source && candidate.source.database === database)) add(target, via);
-      continue;
-    }
-    for (const product of productsBuiltBy(reference, inputs, project)) add(targetOf(product), via);
-  }
   if (project) {
     for (const referencePath of project.projectReferences) {
       const referenced = inputs.projects.get(referencePath);
@@ -218,7 +223,9 @@ function certificateDefinition(id: string, patchElements: WixElement[], unit: Co
     const entry = product.patchCertificates.find((candidate) => candidate.id === id);
     if (entry) return entry;
   }
-  return undefined;
+  // A fragment of the product's project that the product does not link (yet) still says which file is meant.
+  const anywhere = inputs.certificateElements().find(({ element }) => element.value('Id') === id);
+  return anywhere ? patchCertificate(anywhere.element, anywhere.unit, inputs.fs) : undefined;
 }
 
 function fileReference(element: WixElement, attribute: string, unit: CompilationUnit, fs: FileSystem): PatchFileReference | undefined {
