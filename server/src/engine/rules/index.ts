@@ -13,7 +13,10 @@ import { invalidPatchSignature } from './invalid-patch-signature';
 import { unreadablePackage } from './unreadable-package';
 import { unreferencedDigitalCertificate } from './unreferenced-digital-certificate';
 import { unsignedPatch } from './unsigned-patch';
+import { patchSigningNotConfigured } from './patch-signing-not-configured';
 import { untrustedPatchSigner } from './untrusted-patch-signer';
+import { updateRequiresUserInput } from './update-requires-user-input';
+import { patchTargetNotReady } from './patch-target-not-ready';
 
 /** Every rule, in documentation order. Ids are public API. */
 export const rules: Rule[] = [
@@ -30,6 +33,9 @@ export const rules: Rule[] = [
   unsignedPatch,
   invalidPatchSignature,
   untrustedPatchSigner,
+  patchTargetNotReady,
+  patchSigningNotConfigured,
+  updateRequiresUserInput,
   unreadablePackage,
 ];
 
