@@ -41,6 +41,7 @@ describe('code lens above <Patch>', () => {
     assert.deepEqual(lensesIn(ws, 'Patch/Patch.wxs'), [
       '2: Target Contoso Tools 1.2.0 (Product.wxs) — ready, trusts CN=Contoso Patch Signing (through ProjectReference Product.wixproj)',
       '2: bin/x64/Release/ContosoTools-Hotfix2.msp — signed by CN=Contoso Patch Signing, trusted by Contoso Tools 1.2.0 (Product.wxs) ✓',
+      '2: Signing: no step of Patch.wixproj signs the .msp',
     ]);
   });
 
@@ -52,7 +53,14 @@ describe('code lens above <Patch>', () => {
     assert.deepEqual(lensesIn(ws, 'Patch/Patch.wxs'), [
       '2: Target Contoso Tools 1.2.0 (Product.wxs) — not ready, no patch certificate (MsiPatchCertificate is empty) (through ProjectReference Product.wixproj)',
       '2: bin/Release/ContosoTools-Hotfix2.msp — unsigned: non-administrators get a UAC prompt',
+      '2: Signing: no step of Patch.wixproj signs the .msp',
     ]);
+  });
+
+  it('the signing step the project runs after the build', () => {
+    const signing = '<Target Name="SignPatch" AfterTargets="Build">\n    <Exec Command="signtool.exe sign /sha1 $(Thumbprint) /fd SHA256 /tr http://timestamp.digicert.com /td SHA256 &quot;$(TargetPath)&quot;" />\n  </Target>';
+    const ws = workspace('', { 'Patch/Patch.wixproj': patchProject('ContosoTools-Hotfix2').replace('</Project>', `  ${signing}\n</Project>`) });
+    assert.ok(lensesIn(ws, 'Patch/Patch.wxs').includes('2: Signed after build by target SignPatch in Patch.wixproj (signtool)'), lensesIn(ws, 'Patch/Patch.wxs').join('\n'));
   });
 
   it('not built yet, and a target ProductCode the workspace has no product for', () => {

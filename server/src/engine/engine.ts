@@ -26,7 +26,6 @@ import { preprocess, type WixElement } from './wix/preprocessor';
 import { patchReferences, type PatchReference } from './patch-references';
 import { buildPatches, type PatchInputs, type PatchModel } from './wix/patch';
 import { collectFiles, compilationUnits, type CompilationUnit, type WixProject, type WorkspaceFiles } from './wix/project';
-import { inspectSigning } from './wix/signing';
 import { SourceCache, WIX_V3_NAMESPACE, type SourceFile } from './wix/source';
 
 export interface EngineOptions {
@@ -323,7 +322,6 @@ export class Engine {
         readCertificate: (filePath) => this.readCertificate(filePath),
         fileExists: (filePath) => this.fs.exists(filePath),
         targets,
-        projectSigning: (projectPath) => inspectSigning(projectPath, this.fs, this.sources),
         patchReferences: () => references,
         workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
         report: (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity }),

@@ -123,6 +123,10 @@ export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[
       const expected = patch.unit.project ? `${patch.unit.project.outputName}.msp below ${relativeTo(source, patch.unit.project.folder) || '.'}` : `${path.basename(source.path, path.extname(source.path))}.msp`;
       above(source, xml, `Built patch: not in the workspace (looked for ${expected})`);
     }
+    if (patch.signing && patch.projectSource) {
+      const project = path.basename(patch.projectSource.path);
+      above(source, xml, patch.signing.step ? `Signed after build by ${patch.signing.step.description}` : `Signing: no step of ${project} signs the .msp`);
+    }
     for (const family of patch.families) {
       for (const reference of family.certificateRefs) above(reference.element.source, reference.element.xml, addedSignerState(reference, patch, databases));
     }

@@ -25,8 +25,8 @@ export const patchSigningNotConfigured: Rule = {
       byProject.set(project.path, [...(byProject.get(project.path) ?? []), patch]);
     }
     for (const [projectPath, patches] of byProject) {
-      const setup = context.projectSigning(projectPath);
-      if (setup.step) continue;
+      const setup = patches[0].signing;
+      if (!setup || setup.step) continue;
       const source = patches[0].projectSource!;
       const root = source.xml.root;
       if (!root) continue;

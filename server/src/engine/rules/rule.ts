@@ -7,7 +7,6 @@ import type { WixElement } from '../wix/preprocessor';
 import type { BundleModel, PatchCertificateEntry, ProductModel } from '../wix/model';
 import type { PatchModel } from '../wix/patch';
 import type { SourceFile } from '../wix/source';
-import type { SigningSetup } from '../wix/signing';
 import type { XmlElement } from '../xml/parser';
 import type { SdpManifest } from '../manifest/sdp';
 import type { PatchReference } from '../patch-references';
@@ -43,8 +42,6 @@ export interface RuleContext {
   patchReferences(): PatchReference[];
   /** Products a patch can target (WiX sources with a literal ProductCode, built products), by normalised ProductCode. */
   targets(): TargetsByCode;
-  /** How a .wixproj signs what it builds: its own targets and those of the files MSBuild imports into it. */
-  projectSigning(projectPath: string): SigningSetup;
   report(finding: FindingDraft): void;
 }
 

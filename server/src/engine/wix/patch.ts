@@ -12,6 +12,7 @@ import type { LinkedEntry } from './link';
 import { patchCertificate, resolveAuthoredPath, type PatchCertificateEntry, type ProductModel } from './model';
 import type { WixElement } from './preprocessor';
 import type { CompilationUnit, WixProject } from './project';
+import { inspectSigning, type SigningSetup } from './signing';
 import { WIX_V3_NAMESPACE, type SourceCache, type SourceFile } from './source';
 
 export interface PatchFamilyModel {
@@ -76,6 +77,8 @@ export interface PatchModel {
   unit: CompilationUnit;
   /** The .wixproj that builds it, parsed, when there is one. */
   projectSource?: SourceFile;
+  /** How that project signs what it builds (its own targets and what MSBuild imports into it). */
+  signing?: SigningSetup;
   targets: PatchTarget[];
   /** ProductCodes the patch names that no product in the workspace has. */
   missingTargets: string[];
@@ -157,6 +160,7 @@ function buildPatch(linked: LinkedEntry, unit: CompilationUnit, inputs: PatchInp
     })),
     unit,
     projectSource: project ? inputs.sources.get(project.path) : undefined,
+    signing: project ? inspectSigning(project.path, inputs.fs, inputs.sources) : undefined,
     targets: [],
     missingTargets: [],
     builds: [],
