@@ -74,6 +74,34 @@ describe('code lens above <Patch>', () => {
   });
 });
 
+describe('built patches', () => {
+  // WiX v4 generates the ProductCode when <Package> has none: the built .msp names a code no
+  // source in the workspace has, and only the <Patch> source knows which product it is.
+  const generatedCode = (patchFile: string) =>
+    workspace('', { 'Product/Product.wxs': v4Package(PATCH_CERTIFICATES), 'Patch/bin/Release/ContosoTools-Hotfix2.msp': packageFixture(patchFile) });
+
+  it('a product with a generated ProductCode: its patch is judged against the targets its source found', () => {
+    const ws = generatedCode('patch-sha256.msp');
+    assert.match(lensesIn(ws, 'Patch/bin/Release/ContosoTools-Hotfix2.msp')[0], / · trusted by Contoso Tools 1\.0\.0 \(Product\.wxs\) ✓$/);
+  });
+
+  it('… and a build signed by a certificate that product does not list is untrusted, on the .msp and on the <Patch>', () => {
+    const ws = generatedCode('patch-northwind.msp');
+    assert.deepEqual(
+      ws.findings('untrusted-patch-signer').map((finding) => path.relative(WORKSPACE, finding.file)),
+      [path.join('Patch', 'bin', 'Release', 'ContosoTools-Hotfix2.msp'), path.join('Patch', 'Patch.wxs')],
+    );
+  });
+
+  it("the build's intermediate copy in obj/ is not the patch that ships", () => {
+    const ws = workspace('', {
+      'Patch/obj/Release/ContosoTools-Hotfix2.msp': packageFixture('patch-unsigned.msp'),
+      'Patch/bin/Release/ContosoTools-Hotfix2.msp': packageFixture('patch-sha256.msp'),
+    });
+    assert.deepEqual(ws.findings('unsigned-patch').map((finding) => path.relative(WORKSPACE, finding.file)), [path.join('Patch', 'obj', 'Release', 'ContosoTools-Hotfix2.msp')]);
+  });
+});
+
 describe('PatchFamily/DigitalCertificateRef', () => {
   const northwind = fixture('packages/certs/northwind-patch-signing.cer');
   // The installed baseline lists only Contoso; the rebuilt product also lists Northwind, and the
@@ -104,6 +132,13 @@ describe('PatchFamily/DigitalCertificateRef', () => {
     const title = lensesIn(ws, 'Later/Hotfix3.msp')[0];
     assert.match(title, /trusted by Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\) once Contoso Tools Hotfix 2 \(Patch\.wxs\) is applied \(it adds CN=Northwind Patch Signing\)/);
     assert.deepEqual(ws.findings('untrusted-patch-signer'), []);
+  });
+
+  it('inspect on the later patch says which earlier patch makes the target trust it', () => {
+    const ws = rollover('Later');
+    const baseline = ws.analyze().inspect(ws.path('Later/Hotfix3.msp'))?.signature?.trust?.targets.find((target) => target.product.includes('product-trusting.msi'));
+    assert.equal(baseline?.trusts, true);
+    assert.equal(baseline?.once, 'once Contoso Tools Hotfix 2 (Patch.wxs) is applied (it adds CN=Northwind Patch Signing)');
   });
 });
 

@@ -97,7 +97,7 @@ function page(inspection: Inspection, nonce: string, title: string): string {
       pairs.push(['MsiDigitalSignatureEx', signature.hasMsiDigitalSignatureEx ? 'yes' : 'no']);
       if (signature.trust) {
         for (const target of signature.trust.targets) {
-          pairs.push(['Target product', `${target.product} ${target.productCode}: ${target.trusts === true ? 'trusts this signer' : target.trusts === false ? `does not trust this signer (lists ${target.lists})` : target.lists}; UAC patching ${target.status}`]);
+          pairs.push(['Target product', `${target.product} ${target.productCode}: ${target.trusts === true ? `trusts this signer${target.once ? ` ${target.once}` : ''}` : target.trusts === false ? `does not trust this signer (lists ${target.lists})` : target.lists}; UAC patching ${target.status}`]);
         }
         for (const code of signature.trust.missingTargets) pairs.push(['Target product', `${code}: not in the workspace`]);
       }

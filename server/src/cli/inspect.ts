@@ -63,7 +63,7 @@ export function formatInspection(inspection: PackageInspection, displayPath: str
     if (signature.timestamp) rows.push(['Timestamp', signature.timestamp]);
     if (signature.trust) {
       for (const target of signature.trust.targets) {
-        rows.push(['Target', `${target.product} ${target.productCode}: ${target.trusts === true ? 'trusts the signer' : target.trusts === false ? `does NOT trust the signer (lists ${target.lists})` : target.lists}; UAC patching ${target.status}`]);
+        rows.push(['Target', `${target.product} ${target.productCode}: ${target.trusts === true ? `trusts the signer${target.once ? ` ${target.once}` : ''}` : target.trusts === false ? `does NOT trust the signer (lists ${target.lists})` : target.lists}; UAC patching ${target.status}`]);
       }
       for (const code of signature.trust.missingTargets) rows.push(['Target', `${code}: not in the analysed folders`]);
     }

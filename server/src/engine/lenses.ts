@@ -85,7 +85,7 @@ export function patchStatus(patch: DatabaseModel, byCode: TargetsByCode, now: Da
   const trust = patchTrust(patch, signer, byCode);
   const verdicts = [
     // Trust alone is not enough: the target must also accept UAC patching at all.
-    ...trust.trustedBy.map((target) => (target.status.startsWith('ready') ? `trusted by ${target.label} ✓` : `trusted by ${target.label}, but UAC patching there: ${target.status}`)),
+    ...trust.trustedBy.map((target) => (isReady(target.status) !== false ? `trusted by ${target.label} ✓` : `trusted by ${target.label}, but UAC patching there: ${target.status}`)),
     ...trust.trustedAfter.map(({ target, by }) => `trusted by ${target.label} once ${by.patchLabel} is applied (it adds ${describeCertificate(by.certificate)})`),
     ...trust.untrustedBy.map((target) => `NOT trusted by ${target.label} (lists ${describeCertificates(target.certificates)})`),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
@@ -162,7 +162,7 @@ function builtPatchState(patch: DatabaseModel, byCode: TargetsByCode, now: Date)
   const adders = [...new Set(trust.trustedAfter.map(({ by: added }) => added.patchLabel))];
   const verdicts = [
     ...(ready.length > 0 ? [`trusted by ${labels(ready)} ✓`] : []),
-    ...trust.trustedBy.filter((target) => isReady(target.status) === false).map((target) => `trusted by ${target.label}, but it is ${target.status}`),
+    ...trust.trustedBy.filter((target) => isReady(target.status) === false).map((target) => `trusted by ${target.label}, but UAC patching there: ${target.status}`),
     ...adders.map((adder) => `trusted by ${labels(trust.trustedAfter.filter(({ by: added }) => added.patchLabel === adder).map(({ target }) => target))} once ${adder} is applied ✓`),
     ...(trust.untrustedBy.length > 0 ? [`NOT trusted by ${labels(trust.untrustedBy)}`] : []),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
@@ -182,9 +182,9 @@ function addedSignerState(reference: CertificateRefModel, patch: PatchModel, dat
   }
   const own = new Set(patch.builds.map((build) => build.database));
   const later = databases.filter((d) => d.kind === 'msp' && !own.has(d) && d.signature?.state === 'valid' && d.signature.signer?.sha256 === certificate.sha256).map((d) => path.basename(d.path));
-  const targets = patch.targets.length > 0 ? patch.targets.map(({ target }) => target.label).join(', ') : "the targets'";
+  const targets = patch.targets.length > 0 ? `the MsiPatchCertificate table of ${patch.targets.map(({ target }) => target.label).join(', ')}` : "its targets' MsiPatchCertificate table";
   const signed = later.length === 0 ? 'no later patch in the workspace is signed by it yet' : `${later.length} later patch${later.length === 1 ? '' : 'es'} in the workspace signed by it (${later.slice(0, 3).join(', ')})`;
-  return `Adds ${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) to the MsiPatchCertificate table of ${targets} once applied: ${signed}`;
+  return `Adds ${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) to ${targets} once applied: ${signed}`;
 }
 
 function relativeTo(source: SourceFile, filePath: string): string {

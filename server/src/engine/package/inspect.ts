@@ -3,6 +3,7 @@
 // for JSON.
 
 import { validityState } from '../certificates';
+import { describeCertificate } from '../rules/certificate-fixes';
 import { patchStatus } from '../lenses';
 import { databaseStatus } from '../readiness';
 import type { InspectOptions } from '../api';
@@ -10,7 +11,7 @@ import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
 import type { PackageStream } from './msi-database';
 import { printableStreamName } from './msi-names';
-import { describeCertificates, patchTrust, type TargetsByCode } from './trust';
+import { describeCertificates, patchTrust, type PatchTrust, type TargetsByCode } from './trust';
 
 export interface InspectedTable {
   name: string;
@@ -44,8 +45,11 @@ export interface InspectedSignature {
   /** For a patch with a valid signature: what its targets in the workspace say about the signer. */
   trust?: {
     state: 'trusted' | 'untrusted' | 'undecided' | 'no-target';
-    /** `status`: the target's own UAC-patching readiness ("ready — trusts …", "disabled by …"). */
-    targets: { productCode: string; product: string; trusts: boolean | undefined; lists: string; status: string }[];
+    /**
+     * `status`: the target's own UAC-patching readiness ("ready — trusts …", "disabled by …").
+     * `once`: set when the signer is trusted only after an earlier patch that adds it is applied.
+     */
+    targets: { productCode: string; product: string; trusts: boolean | undefined; once?: string; lists: string; status: string }[];
     missingTargets: string[];
   };
 }
@@ -135,14 +139,20 @@ function inspectSignature(model: DatabaseModel, byCode: TargetsByCode, now: Date
     const targets = trust.targets.map((target) => ({
       productCode: target.productCode,
       product: target.label,
-      trusts: trust.trustedBy.includes(target) ? true : trust.untrustedBy.includes(target) ? false : undefined,
+      trusts: trust.trustedBy.includes(target) || trust.trustedAfter.some((entry) => entry.target === target) ? true : trust.untrustedBy.includes(target) ? false : undefined,
       lists: target.incomplete ?? describeCertificates(target.certificates),
+      ...trustedAfterNote(trust.trustedAfter.find((entry) => entry.target === target)),
       status: target.status,
     }));
-    const state = trust.untrustedBy.length > 0 ? 'untrusted' : trust.trustedBy.length > 0 ? 'trusted' : trust.undecided.length > 0 ? 'undecided' : 'no-target';
+    const state = trust.untrustedBy.length > 0 ? 'untrusted' : trust.trustedBy.length + trust.trustedAfter.length > 0 ? 'trusted' : trust.undecided.length > 0 ? 'undecided' : 'no-target';
     inspected.trust = { state, targets, missingTargets: trust.missingTargets };
   }
   return inspected;
+}
+
+/** "once Contoso Tools Hotfix 2 (Patch.wxs) is applied", for a target that trusts the signer through an earlier patch. */
+function trustedAfterNote(entry: PatchTrust['trustedAfter'][number] | undefined): { once?: string } {
+  return entry ? { once: `once ${entry.by.patchLabel} is applied (it adds ${describeCertificate(entry.by.certificate)})` } : {};
 }
 
 function columnType(column: { type: string; size: number; nullable: boolean; localizable: boolean }): string {

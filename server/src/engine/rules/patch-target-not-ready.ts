@@ -16,11 +16,12 @@ export const patchTargetNotReady: Rule = {
     for (const patch of context.patches) {
       for (const { target, via } of patch.targets) {
         if (isReady(target.status) !== false) continue;
+        const consequence = target.status.startsWith('does not apply')
+          ? 'UAC patching is for per-machine installs only: this patch\'s signature and the product\'s patch certificates play no part there (the user who installed a per-user product patches it, a managed per-user install needs an administrator). Make the product per-machine if non-administrators are to patch a machine-wide install.'
+          : 'Non-administrators will get a UAC prompt for this patch however it is signed. Fix the product (the finding on it says how) and ship it before relying on UAC patching.';
         context.report({
           element: patch.element,
-          message:
-            `${patchName(patch)} targets ${target.label} (found through ${via}), which cannot accept UAC patches: ${target.status}. ` +
-            'Non-administrators will get a UAC prompt for this patch however it is signed. Fix the product (the finding on it says how) and ship it before relying on UAC patching.',
+          message: `${patchName(patch)} targets ${target.label} (found through ${via}), which cannot accept UAC patches: ${target.status}. ${consequence}`,
           related: [targetLocation(target, `target product ${target.productCode || target.label}`)],
         });
       }

@@ -117,6 +117,17 @@ export function buildPatches(inputs: PatchInputs): PatchModel[] {
   };
   const patches = inputs.entries.map(({ linked, unit }) => buildPatch(linked, unit, inputs, targetOf));
   for (const patch of patches) {
+    // A product whose ProductCode the build generates (v4 without ProductCode, v3 Id="*") is found
+    // through the patch source only; the .msp built from it names that generated code. Judge the
+    // build against the targets its source found.
+    for (const { database } of patch.builds) {
+      for (const code of database.targetProductCodes) {
+        const key = normalizeProductCode(code);
+        if (!inputs.byCode.has(key) && patch.targets.length > 0) inputs.byCode.set(key, patch.targets.map(({ target }) => target));
+      }
+    }
+  }
+  for (const patch of patches) {
     const label = `${patchName(patch)} (${path.basename(patch.element.source.path)})`;
     for (const family of patch.families) {
       for (const reference of family.certificateRefs) {
@@ -274,7 +285,9 @@ function builtPatches(patch: PatchModel, inputs: PatchInputs): BuiltPatch[] {
   const project = patch.unit.project;
   const folder = project?.folder ?? patch.element.source.folder;
   const name = `${project?.outputName ?? path.basename(patch.element.source.path, path.extname(patch.element.source.path))}.msp`.toLowerCase();
+  // obj/ holds the build's intermediate copy; bin/ (or the OutputPath) the one that ships.
+  const isIntermediate = (file: string): boolean => path.relative(folder, file).split(path.sep).some((part) => part.toLowerCase() === 'obj');
   return patches
-    .filter((database) => isInside(folder, database.path) && path.basename(database.path).toLowerCase() === name)
+    .filter((database) => isInside(folder, database.path) && !isIntermediate(database.path) && path.basename(database.path).toLowerCase() === name)
     .map((database) => ({ database, via: project ? `output of ${path.basename(project.path)}` : `named after ${path.basename(patch.element.source.path)}` }));
 }
