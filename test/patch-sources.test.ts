@@ -93,6 +93,14 @@ describe('built patches', () => {
     );
   });
 
+  it('a v3 patch that names no target (pyro gets them from the transforms) takes the targets its build names', () => {
+    const source =
+      '<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">\n  <Patch Id="{6A1F2C3D-0000-4000-8000-00000000E001}" AllowRemoval="yes" Manufacturer="Contoso Ltd" DisplayName="Contoso Tools Hotfix 1" Classification="Hotfix">\n' +
+      '    <Media Id="5000" Cabinet="Hotfix1.cab">\n      <PatchBaseline Id="RTM" />\n    </Media>\n  </Patch>\n</Wix>\n';
+    const ws = new TestWorkspace({ 'Hotfix1.wxs': source, 'out/Hotfix1.msp': packageFixture('patch-sha256.msp'), 'product-trusting.msi': packageFixture('product-trusting.msi') });
+    assert.equal(lensesIn(ws, 'Hotfix1.wxs')[0], '2: Target Contoso Tools 1.0.0.0 (product-trusting.msi) — ready, trusts CN=Contoso Patch Signing (through the Template of Hotfix1.msp)');
+  });
+
   it("the build's intermediate copy in obj/ is not the patch that ships", () => {
     const ws = workspace('', {
       'Patch/obj/Release/ContosoTools-Hotfix2.msp': packageFixture('patch-unsigned.msp'),

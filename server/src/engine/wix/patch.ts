@@ -209,6 +209,10 @@ function buildPatch(linked: LinkedEntry, unit: CompilationUnit, inputs: PatchInp
     }
   }
   patch.builds = builtPatches(patch, inputs);
+  if (patch.targets.length === 0) {
+    // A v3 patch takes its targets from the transforms on pyro's command line; its build names them.
+    for (const { database } of patch.builds) for (const code of database.targetProductCodes) byCode(code, `the Template of ${path.basename(database.path)}`);
+  }
   return patch;
 }
 
