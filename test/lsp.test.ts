@@ -271,7 +271,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     assert.ok(watched, `no watched-files registration among ${JSON.stringify(client.registrations.map((registration) => registration.method))}`);
     const globs = (watched.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((watcher) => watcher.globPattern);
     const isWatched = picomatch(globs);
-    for (const file of ['Product.wxs', 'sub/Common.wxi', 'Installer.wixproj', 'certs/signing.cer', 'signing.pem', 'signing.crt', 'signing.der', 'wix-uac.json', 'bin/Release/Hotfix.msp', 'bin/Release/Product.msi', 'tables/Property.idt']) {
+    for (const file of ['Product.wxs', 'sub/Common.wxi', 'Installer.wixproj', 'Directory.Build.targets', 'certs/signing.cer', 'signing.pem', 'signing.crt', 'signing.der', 'wix-uac.json', 'bin/Release/Hotfix.msp', 'bin/Release/Product.msi', 'tables/Property.idt', 'publish/Hotfix.sdp', 'publish/Hotfix.xml']) {
       assert.ok(isWatched(file), `${file} is not watched by ${globs.join(', ')}`);
     }
     assert.ok(!isWatched('README.md'));
@@ -473,6 +473,25 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     await client.request(ExecuteCommandRequest.type, { command: action.command.command, arguments: action.command.arguments });
     await cleared;
     assert.match(fs.readFileSync(path.join(folder, 'MsiPatchCertificate.idt'), 'utf8'), /^PatchCertificate\tDigitalCertificate_\r\n/);
+  });
+
+  it('checks an open publishing manifest and fixes CanRequestUserInput', async () => {
+    const manifestPath = path.join(workspace, 'publish', 'ContosoTools-Hotfix1.xml');
+    fs.mkdirSync(path.dirname(manifestPath), { recursive: true });
+    const text = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'manifests', 'contoso-tools-hotfix1.sdp'), 'utf8').replace(/^\uFEFF/, '');
+    fs.writeFileSync(manifestPath, text);
+    const uri = uriOf(manifestPath);
+    const flagged = client.nextDiagnostics(uri, 'update-requires-user-input on the manifest', (next) => codesOf(next).includes('update-requires-user-input'));
+    const manifest = new OpenDocument(client, uri, text);
+    const diagnostic = byCode(await flagged, 'update-requires-user-input')!;
+    const actions = await client.request<CodeAction[]>(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] } });
+    const fix = actions.find((action) => action.isPreferred);
+    assert.equal(fix?.title, 'Set CanRequestUserInput to false');
+    const [change] = (fix?.edit?.documentChanges ?? []) as TextDocumentEdit[];
+    const cleared = client.nextDiagnostics(uri, 'update-requires-user-input gone after the fix', (next) => !codesOf(next).includes('update-requires-user-input'));
+    manifest.applyEdits(change.edits.map((edit) => ({ range: edit.range, newText: (edit as { newText: string }).newText })));
+    await cleared;
+    assert.match(manifest.text, /<sdp:InstallProperties CanRequestUserInput="false"/);
   });
 
   it('keeps serving after text that is not well-formed XML', async () => {
