@@ -24,6 +24,14 @@ const fabrikam = fixture('certificates/fabrikam-release.cer');
 const northwind = fixture('packages/certs/northwind-patch-signing.cer');
 const listing = (file: string) => `<PatchCertificates>\n  <DigitalCertificate Id="Listed" SourceFile="${file}" />\n</PatchCertificates>`;
 
+/** The installed baseline (lists Contoso only) and the rebuilt product (lists Contoso and Northwind). */
+const rolloverProducts = {
+  'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
+  'Update/contoso.cer': contoso,
+  'Update/northwind.cer': northwind,
+  'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+};
+
 ruleTester('untrusted-patch-signer', {
   valid: [
     { name: 'a patch signed by the certificate its target package lists', files: packages('patch-sha256.msp', 'product-trusting.msi') },
@@ -43,10 +51,7 @@ ruleTester('untrusted-patch-signer', {
       name: 'a patch signed by a certificate an earlier patch adds through PatchFamily/DigitalCertificateRef',
       files: {
         'Hotfix2/Hotfix2.wxs': addingPatch('<DigitalCertificateRef Id="NorthwindSigning" />'),
-        'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
-        'Update/contoso.cer': contoso,
-        'Update/northwind.cer': northwind,
-        'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+        ...rolloverProducts,
         'Hotfix3/patch-northwind.msp': packages('patch-northwind.msp')['patch-northwind.msp'],
       },
     },
@@ -57,10 +62,7 @@ ruleTester('untrusted-patch-signer', {
       files: {
         'Hotfix3/patch-northwind.msp': packages('patch-northwind.msp')['patch-northwind.msp'],
         'Hotfix2/Hotfix2.wxs': addingPatch('<ComponentRef Id="MainExecutable" />'),
-        'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
-        'Update/contoso.cer': contoso,
-        'Update/northwind.cer': northwind,
-        'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+        ...rolloverProducts,
       },
       findings: [{ line: 1, message: /target Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\) lists CN=Contoso Patch Signing/ }],
     },
@@ -69,10 +71,7 @@ ruleTester('untrusted-patch-signer', {
       files: {
         'Hotfix2/Hotfix2.msp': packages('patch-northwind.msp')['patch-northwind.msp'],
         'Hotfix2/Hotfix2.wxs': addingPatch('<DigitalCertificateRef Id="NorthwindSigning" />'),
-        'Update/Product.wxs': v4Package('<PatchCertificates>\n  <DigitalCertificate Id="ContosoSigning" SourceFile="contoso.cer" />\n  <DigitalCertificate Id="NorthwindSigning" SourceFile="northwind.cer" />\n</PatchCertificates>', V4_TARGET_ATTRIBUTES),
-        'Update/contoso.cer': contoso,
-        'Update/northwind.cer': northwind,
-        'Baseline/product-trusting.msi': packages('product-trusting.msi')['product-trusting.msi'],
+        ...rolloverProducts,
       },
       findings: [
         { line: 1, message: /Hotfix2\.msp is signed by CN=Northwind Patch Signing.*target Contoso Tools 1\.0\.0\.0 \(product-trusting\.msi\)/ },
