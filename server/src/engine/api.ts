@@ -14,7 +14,11 @@ export interface AnalysisResult {
   files: string[];
   /** Findings after configuration (severity, ignore globs) and inline suppression, sorted by file and position. */
   findings: Finding[];
-  /** Status lines above Product/Package and DigitalCertificate elements. */
+  /**
+   * Status lines: above Product/Package and DigitalCertificate elements, on line 1 of packages and
+   * patches, above <Patch> (targets, built .msp, signing step) and DigitalCertificateRef, and above
+   * the manifest items, OriginFile and MspPackage elements that name a built patch.
+   */
   lenses: Lens[];
   /** Problems with the input itself (unreadable file, bad wix-uac.json) that are not rule findings. */
   notices: Notice[];
