@@ -38,22 +38,11 @@ case "${1:-}" in
   *) echo "usage: sh make-patches.sh [--new-key]" >&2; exit 2 ;;
 esac
 
-for tool in openssl osslsigncode; do
-  command -v "$tool" >/dev/null || { echo "make-patches.sh: $tool is not installed" >&2; exit 1; }
-done
-# libmsi through GObject introspection needs the system Python, not a virtualenv's.
-python=/usr/bin/python3
-"$python" -c "import gi; gi.require_version('Libmsi', '1.0')" 2>/dev/null || {
-  echo "make-patches.sh: install python3-gi and gir1.2-libmsi-1.0 (libmsi for Python)" >&2; exit 1; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM
-
-# Runs a command, showing its chatter only when it fails.
-quietly() {
-  "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; return 1; }
-}
+script=make-patches.sh
+. "$repo/scripts/fixtures/script-setup.sh"
+require_tools openssl osslsigncode
+require_libmsi
+start_work_folder
 
 # --- the Fabrikam signer ------------------------------------------------------------------
 # A self-signed code-signing certificate with fixed dates (scripts/fixtures/self-signed.sh).
