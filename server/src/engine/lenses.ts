@@ -2,6 +2,7 @@
 
 import * as path from 'path';
 import { validityState } from './certificates';
+import { relativeWithSlashes } from './paths';
 import { normalizeProductCode, type DatabaseModel } from './package/model';
 import type { SdpManifest } from './manifest/sdp';
 import { describeCertificates, patchTrust, type TargetProduct, type TargetsByCode } from './package/trust';
@@ -188,5 +189,5 @@ function addedSignerState(reference: CertificateRefModel, patch: PatchModel, dat
 }
 
 function relativeTo(source: SourceFile, filePath: string): string {
-  return path.relative(source.folder, filePath).split(path.sep).join('/');
+  return relativeWithSlashes(source.folder, filePath);
 }

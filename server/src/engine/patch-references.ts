@@ -8,6 +8,7 @@ import type { DatabaseModel } from './package/model';
 import { isInside } from './paths';
 import type { BundleModel } from './wix/model';
 import type { PatchModel } from './wix/patch';
+import { referencedProject } from './wix/project';
 import type { WixElement } from './wix/preprocessor';
 import type { SourceFile } from './wix/source';
 import type { XmlElement } from './xml/parser';
@@ -69,9 +70,8 @@ function bundlePatchFiles(sourceFile: BundleModel['mspPackages'][number]['source
   if (sourceFile.resolvedPath) return patchFiles.filter((database) => database.path === sourceFile.resolvedPath);
   const project = bundle.unit.project;
   for (const unresolved of sourceFile.unresolved) {
-    const match = /^\$\(var\.(.+)\.TargetPath\)$/.exec(unresolved);
-    const referencePath = match && project?.projectReferences.find((candidate) => path.basename(candidate, path.extname(candidate)) === match[1]);
-    if (referencePath) return patches.filter((patch) => patch.unit.project?.path === referencePath).flatMap((patch) => patch.builds.map((build) => build.database));
+    const named = project && referencedProject(unresolved, project);
+    if (named?.property === 'TargetPath') return patches.filter((patch) => patch.unit.project?.path === named.path).flatMap((patch) => patch.builds.map((build) => build.database));
   }
   return [];
 }

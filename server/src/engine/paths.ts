@@ -48,6 +48,11 @@ function findPath(fs: FileSystem, candidate: string): string | undefined {
   return current;
 }
 
+/** `to` relative to the folder `from` with `/` separators: for glob matching, messages and status lines. */
+export function relativeWithSlashes(from: string, to: string): string {
+  return path.relative(from, to).split(path.sep).join('/');
+}
+
 /** `to` relative to the folder `from`, written with Windows separators as WiX sources use. */
 export function authoredRelativePath(from: string, to: string): string {
   return path.relative(from, to).split(path.sep).join('\\');

@@ -1,5 +1,5 @@
-import * as path from 'path';
 import type { CertificateReadResult } from '../certificates';
+import { relativeWithSlashes } from '../paths';
 import type { DatabaseModel, RowRef } from '../package/model';
 import type { TargetsByCode } from '../package/trust';
 import type { Fix, RelatedLocation, RuleMeta, Severity, Span } from '../types';
@@ -145,7 +145,7 @@ export function reportOnPatch(context: RuleContext, patch: DatabaseModel, findin
   });
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const reference of references) {
-    const relativePath = path.relative(reference.source.folder, patch.path).split(path.sep).join('/');
+    const relativePath = relativeWithSlashes(reference.source.folder, patch.path);
     const draft: DraftCommon = {
       ...finding,
       message: `${REFERENCE_PREFIX[reference.kind]} ${relativePath}: ${finding.message}`,

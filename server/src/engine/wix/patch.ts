@@ -11,7 +11,7 @@ import { isInside, toHostPath } from '../paths';
 import type { LinkedEntry } from './link';
 import { patchCertificate, resolveAuthoredPath, type PatchCertificateEntry, type ProductModel } from './model';
 import type { WixElement } from './preprocessor';
-import type { CompilationUnit, WixProject } from './project';
+import { referencedProject, type CompilationUnit, type WixProject } from './project';
 import { inspectSigning, type SigningSetup } from './signing';
 import { WIX_V3_NAMESPACE, type SourceCache, type SourceFile } from './source';
 
@@ -259,9 +259,8 @@ function fileReference(element: WixElement, attribute: string, unit: Compilation
  */
 function productsBuiltBy(reference: PatchFileReference, inputs: PatchInputs, patchProject: WixProject | undefined): ProductModel[] {
   for (const unresolved of reference.unresolved) {
-    const match = /^\$\(var\.(.+)\.Target(?:Path|Dir|FileName|Name)\)$/.exec(unresolved);
-    if (!match || !patchProject) continue;
-    const referenced = patchProject.projectReferences.map((referencePath) => inputs.projects.get(referencePath)).find((candidate) => candidate && path.basename(candidate.path, path.extname(candidate.path)) === match[1]);
+    const named = patchProject && referencedProject(unresolved, patchProject);
+    const referenced = named && /^Target(?:Path|Dir|FileName|Name)$/.test(named.property) ? inputs.projects.get(named.path) : undefined;
     if (referenced) return productsOfProject(referenced, inputs.products);
   }
   if (reference.unresolved.length > 0) return [];

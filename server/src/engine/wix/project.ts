@@ -8,7 +8,7 @@ import picomatch from 'picomatch';
 import { CERTIFICATE_EXTENSIONS } from '../certificates';
 import type { FileSystem } from '../fs';
 import { PACKAGE_EXTENSIONS } from '../package/database';
-import { isInside, toHostPath } from '../paths';
+import { relativeWithSlashes, isInside, toHostPath } from '../paths';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
 import type { SourceCache } from './source';
 
@@ -147,6 +147,17 @@ export function readProject(projectPath: string, fs: FileSystem, sources: Source
   };
 }
 
+/**
+ * The ProjectReference a `$(var.<Name>.<Property>)` reference of a WiX source names: the WiX build
+ * defines TargetPath, TargetDir, TargetName… of each referenced project under its file name.
+ */
+export function referencedProject(reference: string, project: WixProject): { path: string; property: string } | undefined {
+  const match = /^\$\(var\.(.+)\.(\w+)\)$/.exec(reference);
+  if (!match) return undefined;
+  const referencePath = project.projectReferences.find((candidate) => path.basename(candidate, path.extname(candidate)) === match[1]);
+  return referencePath ? { path: referencePath, property: match[2] } : undefined;
+}
+
 /** MSBuild properties every project has, known without running the build; keys in lower case. */
 function reservedProperties(projectPath: string): Map<string, string> {
   const folder = path.dirname(projectPath);
@@ -225,7 +236,7 @@ function expandItems(fs: FileSystem, folder: string, patterns: string[], exclude
     if (/[*?]/.test(pattern)) wildcardPatterns.push(pattern);
     else {
       const full = path.resolve(folder, toHostPath(pattern));
-      const relative = path.relative(folder, full).split(path.sep).join('/');
+      const relative = relativeWithSlashes(folder, full);
       if (fs.exists(full) && !isExcluded(relative)) result.add(full);
     }
   }
@@ -236,8 +247,8 @@ function expandItems(fs: FileSystem, folder: string, patterns: string[], exclude
       const baseFolder = path.resolve(folder, toHostPath(base));
       const matches = picomatch(glob, { nocase: true, dot: true });
       for (const file of collectFiles(fs, [baseFolder]).sources) {
-        const relativeToBase = path.relative(baseFolder, file).split(path.sep).join('/');
-        const relativeToProject = path.relative(folder, file).split(path.sep).join('/');
+        const relativeToBase = relativeWithSlashes(baseFolder, file);
+        const relativeToProject = relativeWithSlashes(folder, file);
         if (matches(relativeToBase) && !isExcluded(relativeToProject)) result.add(file);
       }
     }

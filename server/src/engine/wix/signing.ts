@@ -12,7 +12,7 @@
 import * as path from 'path';
 import picomatch from 'picomatch';
 import type { FileSystem } from '../fs';
-import { findExisting, toHostPath } from '../paths';
+import { relativeWithSlashes, findExisting, toHostPath } from '../paths';
 import type { Fix } from '../types';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
 import { indentUnit } from './edits';
@@ -414,8 +414,7 @@ class Evaluation {
 
   /** The file as the project's author finds it: its name next to the project, else a relative path. */
   private where(source: SourceFile): string {
-    const relative = path.relative(this.projectFolder, source.path);
-    return relative.split(path.sep).join('/');
+    return relativeWithSlashes(this.projectFolder, source.path);
   }
 }
 
