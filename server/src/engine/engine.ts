@@ -66,6 +66,8 @@ export class Engine {
   private readonly configs: ConfigResolver;
   private readonly certificates = new Map<string, { version: string; result: CertificateReadResult }>();
   private readonly packages = new Map<string, { version: string; result: PackageReadResult }>();
+  /** Whether an .xml file on disk may be a publishing manifest, by file version. */
+  private readonly manifestSniffs = new Map<string, { version: string; mayBe: boolean }>();
   /** Line tables of .idt files, to turn a row's line into a range. */
   private readonly tableLines = new Map<string, { version: string; lines: LineIndex }>();
 
@@ -265,13 +267,26 @@ export class Engine {
     return manifests;
   }
 
-  /** Reads the start of an .xml file only: most .xml files of a workspace are not manifests. */
+  /**
+   * Reads the first 4 KiB of an .xml file on disk, once per version of it: most .xml files of a
+   * workspace are not manifests, and some are large.
+   */
   private mayBeManifest(file: string): boolean {
     const open = this.fs.openText?.(file);
     if (open !== undefined) return mayBeSdpManifest(open);
-    const bytes = this.fs.readFile(file);
+    const version = this.fs.version(file) ?? '';
+    const cached = this.manifestSniffs.get(file);
+    if (cached && cached.version === version) return cached.mayBe;
+    const bytes = this.fs.openBytes(file);
     if (!bytes) return false;
-    return mayBeSdpManifest(decodeXmlBytes(bytes.subarray(0, 4096)).text);
+    let mayBe: boolean;
+    try {
+      mayBe = mayBeSdpManifest(decodeXmlBytes(bytes.read(0, 4096)).text);
+    } finally {
+      bytes.close();
+    }
+    this.manifestSniffs.set(file, { version, mayBe });
+    return mayBe;
   }
 
   private readDatabases(packageFiles: string[], idtFiles: string[], notices: Notice[]): Databases {
