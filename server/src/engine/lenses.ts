@@ -114,7 +114,7 @@ export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[
   };
   for (const patch of patches) {
     const { source, xml } = patch.element;
-    for (const { target, via } of patch.targets) above(source, xml, `Target ${target.label} — ${target.status.replace(' — ', ', ')} (through ${via})`);
+    for (const { target, via } of patch.targets) above(source, xml, `Target ${targetReadiness(target)} (through ${via})`);
     if (patch.targets.length === 0) {
       const named = patch.missingTargets.length > 0 ? ` (${patch.missingTargets.join(', ')})` : '';
       above(source, xml, `Target: no product of the workspace${named}`);
@@ -136,7 +136,7 @@ export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[
     for (const item of manifest.items) {
       for (const code of item.productCodes) {
         const targets = byCode.get(normalizeProductCode(code)) ?? [];
-        for (const target of targets) above(manifest.source, item.element, `For ${target.label} — ${target.status.replace(' — ', ', ')}`);
+        for (const target of targets) above(manifest.source, item.element, `For ${targetReadiness(target)}`);
         if (targets.length === 0) above(manifest.source, item.element, `For ${code}: no product of the workspace`);
       }
     }
@@ -186,6 +186,11 @@ function addedSignerState(reference: CertificateRefModel, patch: PatchModel, dat
   const targets = patch.targets.length > 0 ? `the MsiPatchCertificate table of ${patch.targets.map(({ target }) => target.label).join(', ')}` : "its targets' MsiPatchCertificate table";
   const signed = later.length === 0 ? 'no later patch in the workspace is signed by it yet' : `${later.length} later patch${later.length === 1 ? '' : 'es'} in the workspace signed by it (${later.slice(0, 3).join(', ')})`;
   return `Adds ${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) to ${targets} once applied: ${signed}`;
+}
+
+/** "Contoso Tools 1.2.0 (Product.wxs) — ready, trusts CN=…" */
+function targetReadiness(target: TargetProduct): string {
+  return `${target.label} — ${target.status.replace(' — ', ', ')}`;
 }
 
 function relativeTo(source: SourceFile, filePath: string): string {

@@ -115,7 +115,14 @@ export function buildPatches(inputs: PatchInputs): PatchModel[] {
     }
     return target;
   };
-  const patches = inputs.entries.map(({ linked, unit }) => buildPatch(linked, unit, inputs, targetOf));
+  // Several <Patch> entries of one project share its signing step: read its MSBuild files once.
+  const signing = new Map<string, SigningSetup>();
+  const signingOf = (project: WixProject): SigningSetup => {
+    let setup = signing.get(project.path);
+    if (!setup) signing.set(project.path, (setup = inspectSigning(project.path, inputs.fs, inputs.sources)));
+    return setup;
+  };
+  const patches = inputs.entries.map(({ linked, unit }) => buildPatch(linked, unit, inputs, targetOf, signingOf));
   for (const patch of patches) {
     // A product whose ProductCode the build generates (v4 without ProductCode, v3 Id="*") is found
     // through the patch source only; the .msp built from it names that generated code. Judge the
@@ -148,7 +155,13 @@ export function patchName(patch: PatchModel): string {
   return patch.displayName ?? (patch.builds[0] ? path.basename(patch.builds[0].database.path, '.msp') : undefined) ?? patch.unit.project?.outputName ?? path.basename(patch.element.source.path, '.wxs');
 }
 
-function buildPatch(linked: LinkedEntry, unit: CompilationUnit, inputs: PatchInputs, targetOf: (product: ProductModel) => TargetProduct): PatchModel {
+function buildPatch(
+  linked: LinkedEntry,
+  unit: CompilationUnit,
+  inputs: PatchInputs,
+  targetOf: (product: ProductModel) => TargetProduct,
+  signingOf: (project: WixProject) => SigningSetup,
+): PatchModel {
   const element = linked.entry;
   const elements = linked.sections.flatMap((section) => [section, ...section.descendants()]);
   const id = element.value('Id');
@@ -171,7 +184,7 @@ function buildPatch(linked: LinkedEntry, unit: CompilationUnit, inputs: PatchInp
     })),
     unit,
     projectSource: project ? inputs.sources.get(project.path) : undefined,
-    signing: project ? inspectSigning(project.path, inputs.fs, inputs.sources) : undefined,
+    signing: project ? signingOf(project) : undefined,
     targets: [],
     missingTargets: [],
     builds: [],
