@@ -23,30 +23,34 @@ const common = {
   logLevel: 'info',
 };
 
-const cliFile = 'dist/cli.js';
+// The two programs the npm package installs as commands (`bin`): the CLI (`wix-uac`) and the
+// language server for editors other than VS Code (`wix-uac-language-server --stdio`). VS Code runs
+// dist/server.js through `node` itself; Node skips the `#!` line.
+const commandFiles = new Set(['dist/cli.js', 'dist/server.js']);
+const shebang = { js: '#!/usr/bin/env node' };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const programs = [
   // `vscode` is provided by the extension host at run time.
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: cliFile, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', banner: shebang },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: shebang },
 ];
 
-// npm sets the executable bit on `bin` files at install time, but `node dist/cli.js` is not the
-// only way it is run: a checkout runs ./dist/cli.js directly.
-const makeCliExecutable = {
-  name: 'make-cli-executable',
+// npm sets the executable bit on `bin` files at install time, but that is not the only way they
+// are run: a checkout runs ./dist/cli.js directly.
+const makeCommandsExecutable = {
+  name: 'make-commands-executable',
   setup(build) {
     build.onEnd(async (result) => {
-      if (result.errors.length === 0 && build.initialOptions.outfile === cliFile) {
-        await chmod(path.join(root, cliFile), 0o755);
+      if (result.errors.length === 0 && commandFiles.has(build.initialOptions.outfile)) {
+        await chmod(path.join(root, build.initialOptions.outfile), 0o755);
       }
     });
   },
 };
 
-const options = programs.map((program) => ({ ...common, ...program, plugins: [makeCliExecutable] }));
+const options = programs.map((program) => ({ ...common, ...program, plugins: [makeCommandsExecutable] }));
 
 if (watch) {
   for (const program of options) await (await esbuild.context(program)).watch();
