@@ -7,6 +7,14 @@ export interface AnalyzeOptions {
   roots: string[];
   /** Per-rule severities from the editor's settings; they win over wix-uac.json. */
   severityOverrides?: Record<string, SeveritySetting>;
+  /**
+   * Restricted Mode (a workspace the user has not trusted): `roots` are the open files, and only
+   * they are reported. What they name inside the workspace is read, nothing is walked, and a file
+   * whose check would look at a path the file system refuses (outside the workspace, see
+   * ConfinedFileSystem) gets a notice instead of findings that could be wrong. No fix writes files.
+   * See docs/workspace-trust.md.
+   */
+  restricted?: boolean;
 }
 
 export interface AnalysisResult {
@@ -39,4 +47,6 @@ export interface Notice {
   message: string;
   /** Where in the file, when the problem has a place (an include that is not found). */
   range?: Range;
+  /** A warning unless said otherwise; a file left unchecked in Restricted Mode is information. */
+  severity?: 'warning' | 'information';
 }

@@ -1,5 +1,6 @@
 // Reads X.509 certificate files — the files a WiX `DigitalCertificate/@SourceFile` names and
 // the signer certificates embedded in signed patches — without ever throwing.
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 
@@ -51,7 +52,7 @@ export function parseCertificate(bytes: Uint8Array): CertificateReadResult {
   } catch (error) {
     const reason = error instanceof UnreadableCertificate
       ? error.message
-      : `malformed certificate: ${error instanceof Error ? error.message : String(error)}`;
+      : l10n.t('malformed certificate: {0}', error instanceof Error ? error.message : String(error));
     return { ok: false, reason };
   }
 }
@@ -67,15 +68,15 @@ export function validityState(cert: CertificateInfo, now: Date): 'valid' | 'expi
 class UnreadableCertificate extends Error {}
 
 function readCertificate(bytes: Uint8Array): CertificateInfo {
-  if (bytes.length === 0) throw new UnreadableCertificate('empty file');
+  if (bytes.length === 0) throw new UnreadableCertificate(l10n.t('empty file'));
   if (bytes.length > MAX_CERTIFICATE_FILE_BYTES) {
     throw new UnreadableCertificate(
-      `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB; certificate files are a few KiB, and files over 1 MiB are not read`);
+      l10n.t('the file is {0} MiB; certificate files are a few KiB, and files over 1 MiB are not read', (bytes.length / 1024 / 1024).toFixed(1)));
   }
   if (bytes[0] === 0x30) return readDer(bytes, 'der');
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN ')) return readDer(pemCertificateBody(text), 'pem');
-  throw new UnreadableCertificate(`not DER or PEM: ${describeStart(bytes)}`);
+  throw new UnreadableCertificate(l10n.t('not DER or PEM: {0}', describeStart(bytes)));
 }
 
 const PEM_CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
@@ -86,15 +87,18 @@ function pemCertificateBody(text: string): Uint8Array {
     blocks = forge.pem.decode(text);
   } catch (error) {
     throw new UnreadableCertificate(
-      `malformed PEM: no complete -----BEGIN …----- / -----END …----- block with a base64 body (${(error as Error).message})`);
+      l10n.t('malformed PEM: no complete {0} / {1} block with a base64 body ({2})', '-----BEGIN …-----', '-----END …-----', (error as Error).message));
   }
   const certificate = blocks.find((block) => PEM_CERTIFICATE_LABELS.has(block.type));
   if (!certificate) {
     const labels = [...new Set(blocks.map((block) => block.type))];
-    const held = labels.length === 1 ? `a PEM ${labels[0]} block` : `PEM ${labels.join(', ')} blocks`;
-    throw new UnreadableCertificate(`the file holds ${held}, not a CERTIFICATE`);
+    throw new UnreadableCertificate(
+      labels.length === 1
+        ? l10n.t('the file holds a PEM {0} block, not a CERTIFICATE', labels[0])
+        : l10n.t('the file holds PEM {0} blocks, not a CERTIFICATE', labels.join(', ')),
+    );
   }
-  if (certificate.body.length === 0) throw new UnreadableCertificate('the PEM CERTIFICATE block is empty');
+  if (certificate.body.length === 0) throw new UnreadableCertificate(l10n.t('the PEM CERTIFICATE block is empty'));
   return Buffer.from(certificate.body, 'binary');
 }
 
@@ -109,17 +113,20 @@ function readDer(der: Uint8Array, encoding: 'der' | 'pem'): CertificateInfo {
   const declared = declaredDerSize(der);
   if (declared !== undefined && declared > der.length) {
     throw new UnreadableCertificate(
-      `truncated: the certificate declares ${declared} bytes but the ${encoding === 'pem' ? 'PEM block' : 'file'} holds only ${der.length}`);
+      encoding === 'pem'
+        ? l10n.t('truncated: the certificate declares {0} bytes but the PEM block holds only {1}', declared, der.length)
+        : l10n.t('truncated: the certificate declares {0} bytes but the file holds only {1}', declared, der.length),
+    );
   }
   if (declared !== undefined && declared < der.length) {
     throw new UnreadableCertificate(
-      `${der.length - declared} unexpected bytes follow the certificate; a certificate file holds exactly one certificate`);
+      l10n.t('{0} unexpected bytes follow the certificate; a certificate file holds exactly one certificate', der.length - declared));
   }
   let root: Asn1;
   try {
     root = fromDer(Buffer.from(der).toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false });
   } catch (error) {
-    throw new UnreadableCertificate(`malformed DER: ${(error as Error).message}`);
+    throw new UnreadableCertificate(l10n.t('malformed DER: {0}', (error as Error).message));
   }
   const otherContainer = recognizeOtherContainer(root);
   if (otherContainer) throw new UnreadableCertificate(otherContainer);
@@ -167,11 +174,11 @@ const OID_PKCS7_DATA = '1.2.840.113549.1.7.1';
 function recognizeOtherContainer(root: Asn1): string | undefined {
   const [first, second] = Array.isArray(root.value) ? root.value : [];
   if (isOid(first, OID_PKCS7_SIGNED_DATA)) {
-    return 'the file is a PKCS#7 bundle (.p7b), not a single certificate; export the signing certificate alone as DER (.cer)';
+    return l10n.t('the file is a PKCS#7 bundle (.p7b), not a single certificate; export the signing certificate alone as DER (.cer)');
   }
   const contentType = second && Array.isArray(second.value) ? second.value[0] : undefined;
   if (first?.type === Type.INTEGER && first.value === '\x03' && isOid(contentType, OID_PKCS7_DATA)) {
-    return 'the file is a PKCS#12 key store (.pfx), not a certificate; export the certificate without its private key as DER (.cer)';
+    return l10n.t('the file is a PKCS#12 key store (.pfx), not a certificate; export the certificate without its private key as DER (.cer)');
   }
   return undefined;
 }
@@ -183,17 +190,17 @@ function isOid(node: Asn1 | undefined, oid: string): boolean {
 
 function sequence(node: Asn1 | undefined, what: string, size?: number): Asn1[] {
   if (!node || node.tagClass !== Class.UNIVERSAL || node.type !== Type.SEQUENCE || !Array.isArray(node.value)) {
-    throw new UnreadableCertificate(`not an X.509 certificate: ${what} is not a SEQUENCE`);
+    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} is not a SEQUENCE', what));
   }
   if (size !== undefined && node.value.length !== size) {
-    throw new UnreadableCertificate(`not an X.509 certificate: ${what} has ${node.value.length} parts instead of ${size}`);
+    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} has {1} parts instead of {2}', what, node.value.length, size));
   }
   return node.value;
 }
 
 function expect(node: Asn1 | undefined, type: number, what: string): string {
   if (!node || node.tagClass !== Class.UNIVERSAL || node.type !== type || typeof node.value !== 'string') {
-    throw new UnreadableCertificate(`not an X.509 certificate: ${what} has the wrong type`);
+    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} has the wrong type', what));
   }
   return node.value;
 }
@@ -209,7 +216,7 @@ function readTime(node: Asn1 | undefined, what: string): Date {
     : node?.type === Type.GENERALIZEDTIME ? forge.asn1.generalizedTimeToDate(expect(node, Type.GENERALIZEDTIME, what))
     : undefined;
   if (!date || Number.isNaN(date.getTime())) {
-    throw new UnreadableCertificate(`not an X.509 certificate: ${what} is not a valid UTCTime or GeneralizedTime`);
+    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} is not a valid UTCTime or GeneralizedTime', what));
   }
   return date;
 }
@@ -249,11 +256,11 @@ function readName(name: Asn1 | undefined, what: string): { text: string; commonN
   let commonName: string | undefined;
   const rdns = sequence(name, what).map((rdn) => {
     if (rdn.tagClass !== Class.UNIVERSAL || rdn.type !== Type.SET || !Array.isArray(rdn.value)) {
-      throw new UnreadableCertificate(`not an X.509 certificate: ${what} holds a part that is not a SET`);
+      throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} holds a part that is not a SET', what));
     }
     return rdn.value.map((attribute) => {
-      const [type, value] = sequence(attribute, `an attribute of the ${what}`, 2);
-      const oid = forge.asn1.derToOid(expect(type, Type.OID, `an attribute type of the ${what}`));
+      const [type, value] = sequence(attribute, l10n.t('an attribute of the {0}', what), 2);
+      const oid = forge.asn1.derToOid(expect(type, Type.OID, l10n.t('an attribute type of the {0}', what)));
       const text = attributeText(value);
       if (oid === OID_COMMON_NAME && text !== undefined) commonName = text;
       const valueText = text === undefined ? `#${forge.util.bytesToHex(forge.asn1.toDer(value).getBytes())}` : escapeAttributeValue(text);
@@ -297,8 +304,8 @@ function describeStart(bytes: Uint8Array): string {
   const isText = head.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
   if (isText) {
     const firstLine = Buffer.from(head).toString('latin1').split(/\r?\n/)[0];
-    return `the file is text ("${firstLine}…") without a -----BEGIN CERTIFICATE----- line`;
+    return l10n.t('the file is text ("{0}…") without a {1} line', firstLine, '-----BEGIN CERTIFICATE-----');
   }
   const hex = Buffer.from(bytes.subarray(0, 8)).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
-  return `the file starts with bytes ${hex}; a DER certificate starts with 30`;
+  return l10n.t('the file starts with bytes {0}; a DER certificate starts with 30', hex);
 }

@@ -1,6 +1,7 @@
 // wix-uac.json: the one configuration file the editor and the command line both read.
 // Strict JSON, not JSON with comments: VS Code opens *.json as JSON and validates it against
 // schemas/wix-uac.schema.json, so a comment would be flagged there anyway.
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import type { FileSystem } from './fs';
@@ -47,7 +48,7 @@ export class ConfigResolver {
     const bytes = this.fs.readFile(configFile);
     const config = bytes
       ? parseConfig(configFile, decodeXmlBytes(bytes).text)
-      : { ...NO_CONFIG, file: configFile, problems: ['The file could not be read.'] };
+      : { ...NO_CONFIG, file: configFile, problems: [l10n.t('The file could not be read.')] };
     this.cache.set(configFile, { version, config });
     return config;
   }
@@ -60,31 +61,31 @@ export function parseConfig(configFile: string, text: string): LoadedConfig {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    config.problems.push(`Not valid JSON: ${describeJsonError(error, text)}. The file is ignored; default settings apply.`);
+    config.problems.push(l10n.t('Not valid JSON: {0}. The file is ignored; default settings apply.', describeJsonError(error, text)));
     return config;
   }
   if (!isPlainObject(json)) {
-    config.problems.push('The file must hold a JSON object such as { "rules": {}, "ignore": [] }. The file is ignored.');
+    config.problems.push(l10n.t('The file must hold a JSON object such as {0}. The file is ignored.', '{ "rules": {}, "ignore": [] }'));
     return config;
   }
   for (const [key, value] of Object.entries(json)) {
     if (key === 'rules') readRules(value, config);
     else if (key === 'ignore') readIgnore(value, config);
-    else if (key !== '$schema') config.problems.push(`Unknown key "${key}" is ignored; the keys are "rules" and "ignore".`);
+    else if (key !== '$schema') config.problems.push(l10n.t('Unknown key "{0}" is ignored; the keys are "rules" and "ignore".', key));
   }
   return config;
 }
 
 function readRules(value: unknown, config: LoadedConfig): void {
   if (!isPlainObject(value)) {
-    config.problems.push('"rules" must be an object mapping rule ids to severities; it is ignored.');
+    config.problems.push(l10n.t('"rules" must be an object mapping rule ids to severities; it is ignored.'));
     return;
   }
   for (const [ruleId, setting] of Object.entries(value)) {
     if (!KNOWN_RULE_IDS.has(ruleId)) {
-      config.problems.push(`Unknown rule id "${ruleId}" in "rules" is ignored. Rule ids: ${[...KNOWN_RULE_IDS].join(', ')}.`);
+      config.problems.push(l10n.t('Unknown rule id "{0}" in "rules" is ignored. Rule ids: {1}.', ruleId, [...KNOWN_RULE_IDS].join(', ')));
     } else if (!(SEVERITY_SETTINGS as readonly unknown[]).includes(setting)) {
-      config.problems.push(`Severity of "${ruleId}" must be one of ${SEVERITY_SETTINGS.map((s) => `"${s}"`).join(', ')}, not ${JSON.stringify(setting)}; the default applies.`);
+      config.problems.push(l10n.t('Severity of "{0}" must be one of {1}, not {2}; the default applies.', ruleId, SEVERITY_SETTINGS.map((s) => `"${s}"`).join(', '), JSON.stringify(setting)));
     } else {
       config.rules[ruleId] = setting as SeveritySetting;
     }
@@ -93,17 +94,17 @@ function readRules(value: unknown, config: LoadedConfig): void {
 
 function readIgnore(value: unknown, config: LoadedConfig): void {
   if (!Array.isArray(value)) {
-    config.problems.push('"ignore" must be an array of glob strings; it is ignored.');
+    config.problems.push(l10n.t('"ignore" must be an array of glob strings; it is ignored.'));
     return;
   }
   for (const glob of value) {
     if (typeof glob !== 'string' || glob.trim() === '') {
-      config.problems.push(`"ignore" entries must be non-empty glob strings; ${JSON.stringify(glob)} is ignored.`);
+      config.problems.push(l10n.t('"ignore" entries must be non-empty glob strings; {0} is ignored.', String(JSON.stringify(glob))));
       continue;
     }
     // In a glob a backslash escapes the next character, so "bin\\Debug\\**" would never match a path.
-    if (glob.includes('\\')) config.problems.push(`"ignore" pattern "${glob}" contains a backslash; globs separate folders with "/".`);
-    if (glob.startsWith('/')) config.problems.push(`"ignore" pattern "${glob}" starts with "/" and matches nothing; globs are relative to the folder of ${CONFIG_FILE_NAME}.`);
+    if (glob.includes('\\')) config.problems.push(l10n.t('"ignore" pattern "{0}" contains a backslash; globs separate folders with "/".', glob));
+    if (glob.startsWith('/')) config.problems.push(l10n.t('"ignore" pattern "{0}" starts with "/" and matches nothing; globs are relative to the folder of {1}.', glob, CONFIG_FILE_NAME));
     config.ignore.push(glob);
   }
 }
@@ -153,5 +154,5 @@ function describeJsonError(error: unknown, text: string): string {
   const before = text.slice(0, Number(offset[1]));
   const line = before.split(/\r\n|\r|\n/).length;
   const column = before.length - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
-  return `${message} (line ${line}, column ${column})`;
+  return l10n.t('{0} (line {1}, column {2})', message, line, column);
 }

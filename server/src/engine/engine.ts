@@ -1,6 +1,7 @@
 // The pipeline: files → compilation units → preprocessed sources → linked packages → model →
 // rules → findings, then configuration and inline suppression.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { AnalysisResult, AnalyzeOptions, InspectOptions, Notice } from './api';
 import { parseCertificate, type CertificateReadResult } from './certificates';
@@ -14,6 +15,7 @@ import { productsByCode, type TargetsByCode } from './package/trust';
 import { buildDatabaseModel, type DatabaseModel } from './package/model';
 import { listPackageStreams } from './package/msi-database';
 import { readPackage, withCompoundFile, type PackageReadResult } from './package/reader';
+import { analyzeRestricted } from './restricted';
 import type { DatabaseFindingDraft, FindingDraft, RuleContext, UnreadablePackage, WorkspaceCertificate } from './rules/rule';
 import { rules } from './rules';
 import { Suppressions, suppressNextLineFix } from './suppression';
@@ -81,7 +83,7 @@ export class Engine {
     const cached = this.certificates.get(filePath);
     if (cached && cached.version === version) return cached.result;
     const bytes = this.fs.readFile(filePath);
-    const result: CertificateReadResult = bytes ? parseCertificate(bytes) : { ok: false, reason: 'the file cannot be read' };
+    const result: CertificateReadResult = bytes ? parseCertificate(bytes) : { ok: false, reason: l10n.t('the file cannot be read') };
     this.certificates.set(filePath, { version, result });
     return result;
   }
@@ -129,7 +131,7 @@ export class Engine {
       for (const sourcePath of unit.sources) {
         const source = this.sources.get(sourcePath);
         if (!source) {
-          notices.push({ file: sourcePath, message: 'The file cannot be read.' });
+          notices.push({ file: sourcePath, message: l10n.t('The file cannot be read.') });
           continue;
         }
         if (source.decodeWarning) notices.push({ file: sourcePath, message: source.decodeWarning });
@@ -174,7 +176,7 @@ export class Engine {
     const { targets } = this.resolvePatches(models);
     return (
       this.inspectIn(databases, targets, target, options) ??
-      { file: target, error: 'not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)', summary: [], tables: [] }
+      { file: target, error: l10n.t('not a Windows Installer database (.msi, .msp, .mst, or a folder of .idt files)'), summary: [], tables: [] }
     );
   }
 
@@ -216,6 +218,7 @@ export class Engine {
   }
 
   analyze(options: AnalyzeOptions): AnalysisResult {
+    if (options.restricted) return analyzeRestricted(this.fs, options.roots, (roots) => this.analyze({ ...options, roots, restricted: false }));
     const models = this.buildModels(options.roots);
     const { files, notices, products, bundles, manifests, databases, analysed } = models;
     const { targets, patches } = this.resolvePatches(models);
@@ -262,7 +265,7 @@ export class Engine {
       // A vendor catalog holds many packages in one file.
       const found = source ? readSdpManifests(source) : [];
       manifests.push(...found);
-      if (found.length === 0 && isSdp) notices.push({ file, message: 'Not a Software Distribution Package: the root element is not sdp:SoftwareDistributionPackage.' });
+      if (found.length === 0 && isSdp) notices.push({ file, message: l10n.t('Not a Software Distribution Package: the root element is not {0}.', 'sdp:SoftwareDistributionPackage') });
     }
     return manifests;
   }
@@ -345,7 +348,7 @@ export class Engine {
         rule.check(context);
       } catch (error) {
         // One faulty rule must not take the others' results with it.
-        const message = `Internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}. Please report it.`;
+        const message = l10n.t('Internal error in rule {0}: {1}. Please report it.', rule.id, error instanceof Error ? error.message : String(error));
         const first = products[0]?.element ?? bundles[0]?.element;
         const database = databases.models[0];
         if (first) drafts.push({ element: first, ruleId: rule.id, defaultSeverity: 'error', message });

@@ -24,6 +24,26 @@ export interface FileSystem {
   version(filePath: string): string | undefined;
   /** Random access to a (large, binary) file without loading it; the caller closes it. */
   openBytes(filePath: string): ByteSource | undefined;
+  /**
+   * The path with its links resolved, so a walk can tell a folder it reached before (a link loop)
+   * from a new one; undefined when this file system will not look at it. Without it, paths are
+   * taken as they are.
+   */
+  realPath?(filePath: string): string | undefined;
+  /**
+   * Runs `step` and says what it could not see: the paths this file system refused during it
+   * because they lie outside the folders it may read (see ConfinedFileSystem). Absent on file
+   * systems that refuse nothing.
+   */
+  recordRefusals?<T>(step: () => T): { result: T; refused: Refusal[] };
+}
+
+/** A path a confined file system would not look at. */
+export interface Refusal {
+  /** The path as asked for. */
+  path: string;
+  /** Where a link inside the allowed folders leads (outside them), when that is why. */
+  linksTo?: string;
 }
 
 export class NodeFileSystem implements FileSystem {
@@ -83,6 +103,14 @@ export class NodeFileSystem implements FileSystem {
   openBytes(filePath: string): ByteSource | undefined {
     return fileByteSource(filePath);
   }
+
+  realPath(filePath: string): string {
+    try {
+      return nodeFs.realpathSync.native(filePath);
+    } catch {
+      return filePath;
+    }
+  }
 }
 
 /** Open editor buffers over another file system. */
@@ -90,6 +118,11 @@ export class OverlayFileSystem implements FileSystem {
   private readonly buffers = new Map<string, { text: string; version: number }>();
 
   constructor(private readonly base: FileSystem) {}
+
+  recordRefusals<T>(step: () => T): { result: T; refused: Refusal[] } {
+    // Open buffers came from the editor, not the disk: only the base can refuse.
+    return this.base.recordRefusals ? this.base.recordRefusals(step) : { result: step(), refused: [] };
+  }
 
   setBuffer(filePath: string, text: string, version: number): void {
     this.buffers.set(filePath, { text, version });
@@ -129,6 +162,231 @@ export class OverlayFileSystem implements FileSystem {
     // Packages are binary: an editor buffer of one is not what the file holds.
     return this.base.openBytes(filePath);
   }
+
+  realPath(filePath: string): string | undefined {
+    return this.base.realPath ? this.base.realPath(filePath) : filePath;
+  }
+}
+
+/** Links followed at most while resolving one path, as operating systems limit them (a loop ends here). */
+const MAX_LINKS = 40;
+
+type Resolution =
+  /** Inside an allowed folder: `real` has no link left in it and is what reaches the disk. */
+  | { kind: 'inside'; real: string }
+  /** A folder that holds an allowed folder (`/home/me` for `/home/me/project`). */
+  | { kind: 'above' }
+  | { kind: 'outside'; linksTo?: string };
+
+interface AllowedFolder {
+  /** As given (an editor's workspace folder), compared case-insensitively where the disk usually is. */
+  given: string;
+  /** With its links resolved. */
+  real: string;
+}
+
+/**
+ * The disk, limited to some folders: what an untrusted workspace (VS Code's Restricted Mode) lets
+ * wix-uac read. Each path is resolved one component at a time, reading links with lstat/readlink
+ * only inside the folders, and only the resolved path reaches the disk; so a link inside that
+ * points outside is refused like the outside path itself, and nothing outside is ever opened,
+ * listed or even stat'ed. Folders above the allowed ones exist and list only the way down to them,
+ * so walks up from a file (a case-insensitive lookup, a project above a source) stop there.
+ * Refusals are recorded (`recordRefusals`) so the analysis can tell which results lack something.
+ */
+export class ConfinedFileSystem implements FileSystem {
+  private folders: AllowedFolder[] = [];
+  private readonly disk = new NodeFileSystem();
+  private readonly recorders: Map<string, Refusal>[] = [];
+
+  constructor(folders: string[]) {
+    this.setFolders(folders);
+  }
+
+  /** The workspace folders changed. */
+  setFolders(folders: string[]): void {
+    this.folders = folders.map((folder) => {
+      const given = path.resolve(folder);
+      let real = given;
+      try {
+        real = nodeFs.realpathSync.native(given);
+      } catch {
+        // A folder that does not exist (yet) holds nothing to read; keep it as given.
+      }
+      return { given, real };
+    });
+  }
+
+  /** Whether a path (file or folder) is inside the allowed folders once its links are followed. Records nothing. */
+  allows(filePath: string): boolean {
+    return this.resolve(filePath).kind === 'inside';
+  }
+
+  recordRefusals<T>(step: () => T): { result: T; refused: Refusal[] } {
+    const recorder = new Map<string, Refusal>();
+    this.recorders.push(recorder);
+    try {
+      const result = step();
+      return { result, refused: [...recorder.values()] };
+    } finally {
+      this.recorders.splice(this.recorders.indexOf(recorder), 1);
+    }
+  }
+
+  readFile(filePath: string): Uint8Array | undefined {
+    const resolved = this.resolveOrRefuse(filePath);
+    return resolved.kind === 'inside' ? this.disk.readFile(resolved.real) : undefined;
+  }
+
+  exists(filePath: string): boolean {
+    const resolved = this.resolveOrRefuse(filePath);
+    return resolved.kind === 'above' || (resolved.kind === 'inside' && this.disk.exists(resolved.real));
+  }
+
+  isDirectory(filePath: string): boolean {
+    const resolved = this.resolveOrRefuse(filePath);
+    return resolved.kind === 'above' || (resolved.kind === 'inside' && this.disk.isDirectory(resolved.real));
+  }
+
+  readDirectory(dirPath: string): DirEntry[] {
+    const resolved = this.resolveOrRefuse(dirPath);
+    if (resolved.kind === 'above') return this.wayDown(path.resolve(dirPath));
+    if (resolved.kind === 'outside') return [];
+    let entries: nodeFs.Dirent[];
+    try {
+      entries = nodeFs.readdirSync(resolved.real, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    const listed: DirEntry[] = [];
+    for (const entry of entries) {
+      if (!entry.isSymbolicLink()) {
+        listed.push({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() });
+        continue;
+      }
+      // Whether a link leading out is a file or a folder would take a look outside: it is listed as
+      // possibly either, and whoever goes on to read it (a walk, a lookup) is refused and recorded.
+      const target = this.resolve(path.join(path.resolve(dirPath), entry.name));
+      if (target.kind !== 'inside') {
+        listed.push({ name: entry.name, isDirectory: true, isFile: true });
+        continue;
+      }
+      listed.push({ name: entry.name, isDirectory: this.disk.isDirectory(target.real), isFile: this.disk.exists(target.real) && !this.disk.isDirectory(target.real) });
+    }
+    return listed;
+  }
+
+  version(filePath: string): string | undefined {
+    const resolved = this.resolveOrRefuse(filePath);
+    return resolved.kind === 'inside' ? this.disk.version(resolved.real) : undefined;
+  }
+
+  openBytes(filePath: string): ByteSource | undefined {
+    const resolved = this.resolveOrRefuse(filePath);
+    return resolved.kind === 'inside' ? this.disk.openBytes(resolved.real) : undefined;
+  }
+
+  realPath(filePath: string): string | undefined {
+    const resolved = this.resolveOrRefuse(filePath);
+    return resolved.kind === 'inside' ? resolved.real : resolved.kind === 'above' ? path.resolve(filePath) : undefined;
+  }
+
+  private resolveOrRefuse(filePath: string): Resolution {
+    const resolved = this.resolve(filePath);
+    if (resolved.kind === 'outside') {
+      const refusal: Refusal = resolved.linksTo ? { path: filePath, linksTo: resolved.linksTo } : { path: filePath };
+      for (const recorder of this.recorders) if (!recorder.has(filePath)) recorder.set(filePath, refusal);
+    }
+    return resolved;
+  }
+
+  /** Follows links one component at a time, touching the disk only inside the allowed folders. */
+  private resolve(filePath: string): Resolution {
+    let pending = path.resolve(filePath);
+    let linked = false;
+    for (let links = 0; links <= MAX_LINKS; links++) {
+      const start = this.startInside(pending);
+      if (!start) {
+        if (!linked && this.folders.some((folder) => isBelow(pending, folder.given) || isBelow(pending, folder.real))) return { kind: 'above' };
+        return linked ? { kind: 'outside', linksTo: pending } : { kind: 'outside' };
+      }
+      const parts = start.rest.split(path.sep).filter((part) => part !== '');
+      let current = start.real;
+      let redirected: string | undefined;
+      for (let index = 0; index < parts.length && redirected === undefined; index++) {
+        const next = path.join(current, parts[index]);
+        let stat: nodeFs.Stats;
+        try {
+          stat = nodeFs.lstatSync(next);
+        } catch {
+          // Not there (yet): nothing below it can be a link, so the rest stays where it is.
+          return { kind: 'inside', real: path.join(next, ...parts.slice(index + 1)) };
+        }
+        if (stat.isSymbolicLink()) {
+          let target: string;
+          try {
+            target = withoutWindowsPrefix(nodeFs.readlinkSync(next));
+          } catch {
+            return { kind: 'inside', real: path.join(next, ...parts.slice(index + 1)) };
+          }
+          redirected = path.join(path.resolve(path.dirname(next), target), ...parts.slice(index + 1));
+        } else {
+          current = next;
+        }
+      }
+      if (redirected === undefined) return { kind: 'inside', real: current };
+      pending = redirected;
+      linked = true;
+    }
+    // A chain of links this long is a loop: what it leads to cannot be known, so it is not read.
+    return { kind: 'outside', linksTo: pending };
+  }
+
+  /** The allowed folder a path is in (as given or resolved): where resolving starts, and what is left. */
+  private startInside(absolute: string): { real: string; rest: string } | undefined {
+    for (const folder of this.folders) {
+      if (isWithin(folder.real, absolute)) return { real: folder.real, rest: absolute.slice(folder.real.length) };
+      if (isWithin(folder.given, absolute)) return { real: folder.real, rest: absolute.slice(folder.given.length) };
+    }
+    return undefined;
+  }
+
+  /** The listing of a folder above allowed ones: only the next folder on the way down to each. */
+  private wayDown(above: string): DirEntry[] {
+    const names = new Set<string>();
+    for (const folder of this.folders) {
+      for (const candidate of [folder.given, folder.real]) {
+        if (!isBelow(above, candidate)) continue;
+        const rest = candidate.slice(above.length).split(path.sep).filter((part) => part !== '');
+        if (rest.length > 0) names.add(rest[0]);
+      }
+    }
+    return [...names].map((name) => ({ name, isDirectory: true, isFile: false }));
+  }
+}
+
+/** Windows and macOS disks usually ignore case; a path that differs only in case is the same file there. */
+const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
+
+function sameText(a: string, b: string): boolean {
+  return caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+/** Whether `filePath` is `folder` or below it; both absolute and normalized. */
+function isWithin(folder: string, filePath: string): boolean {
+  if (filePath.length === folder.length) return sameText(filePath, folder);
+  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  return filePath.length > prefix.length && sameText(filePath.slice(0, prefix.length), prefix);
+}
+
+/** Whether `folder` is strictly above `filePath`. */
+function isBelow(folder: string, filePath: string): boolean {
+  return filePath.length !== folder.length && isWithin(folder, filePath);
+}
+
+/** readlink on Windows may answer a junction's target as `\\?\C:\…` or `\??\C:\…`; path functions want `C:\…`. */
+function withoutWindowsPrefix(target: string): string {
+  return target.replace(/^\\\\\?\\UNC\\/, '\\\\').replace(/^\\\\\?\\/, '').replace(/^\\\?\?\\/, '');
 }
 
 /** An in-memory tree, for tests and for analysing text that is not on disk. */

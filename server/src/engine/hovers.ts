@@ -1,5 +1,6 @@
 // Short explanations on the names that matter for UAC patching.
 
+import * as l10n from '@vscode/l10n';
 import type { CertificateReadResult } from './certificates';
 import { describeCertificate } from './rules/certificate-fixes';
 import { DISABLE_PROPERTY } from './rules/lua-patching-disabled';
@@ -9,18 +10,15 @@ import type { ProductModel } from './wix/model';
 import type { SourceFile } from './wix/source';
 import type { XmlElement, XmlNode } from './xml/parser';
 
+/** Markdown, read when a hover is asked for: in the language of that moment. */
 const EXPLANATIONS = {
-  property:
-    `**${DISABLE_PROPERTY}** — set to 1, Windows Installer refuses least-privilege (UAC) patching for this product: ` +
-    'every patch then needs an administrator, even one signed with a certificate from MsiPatchCertificate.',
-  policy:
-    '**DisableLUAPatching** (machine policy under `HKLM\\Software\\Policies\\Microsoft\\Windows\\Installer`) — non-zero disables UAC patching ' +
-    'for every product on the machine. It is an administrator\'s setting; a package should not write it.',
-  patchCertificates:
-    '**PatchCertificates** — fills the MsiPatchCertificate table: the certificates whose signed patches a non-administrator ' +
-    'may apply to this per-machine product without a UAC prompt (Windows Installer 3.0 or later).',
-  digitalCertificate:
-    '**DigitalCertificate** — a row of MsiDigitalCertificate; its `SourceFile` is the DER certificate (.cer) that signs your patches.',
+  property: () =>
+    l10n.t('**{0}** — set to 1, Windows Installer refuses least-privilege (UAC) patching for this product: every patch then needs an administrator, even one signed with a certificate from MsiPatchCertificate.', DISABLE_PROPERTY),
+  policy: () =>
+    l10n.t("**DisableLUAPatching** (machine policy under {0}) — non-zero disables UAC patching for every product on the machine. It is an administrator's setting; a package should not write it.", '`HKLM\\Software\\Policies\\Microsoft\\Windows\\Installer`'),
+  patchCertificates: () =>
+    l10n.t('**PatchCertificates** — fills the MsiPatchCertificate table: the certificates whose signed patches a non-administrator may apply to this per-machine product without a UAC prompt (Windows Installer 3.0 or later).'),
+  digitalCertificate: () => l10n.t('**DigitalCertificate** — a row of MsiDigitalCertificate; its `SourceFile` is the DER certificate (.cer) that signs your patches.'),
 };
 
 export function hoverAt(source: SourceFile, position: Position, products: ProductModel[], readCertificate: (filePath: string) => CertificateReadResult): Hover | undefined {
@@ -32,15 +30,15 @@ export function hoverAt(source: SourceFile, position: Position, products: Produc
 
   for (const attribute of element.attributes) {
     if (!within(attribute.valueSpan) && !within(attribute.nameSpan)) continue;
-    if (attribute.value === DISABLE_PROPERTY) return make(attribute.valueSpan ?? attribute.nameSpan, EXPLANATIONS.property, 'lua-patching-disabled');
+    if (attribute.value === DISABLE_PROPERTY) return make(attribute.valueSpan ?? attribute.nameSpan, EXPLANATIONS.property(), 'lua-patching-disabled');
     if (attribute.value?.toLowerCase() === 'disableluapatching' && element.localName === 'RegistryValue') {
-      return make(attribute.valueSpan ?? attribute.nameSpan, EXPLANATIONS.policy, 'lua-patching-policy-disabled');
+      return make(attribute.valueSpan ?? attribute.nameSpan, EXPLANATIONS.policy(), 'lua-patching-policy-disabled');
     }
   }
   if (!within(element.nameSpan)) return undefined;
-  if (element.localName === 'PatchCertificates') return make(element.nameSpan, EXPLANATIONS.patchCertificates, 'missing-patch-certificate');
+  if (element.localName === 'PatchCertificates') return make(element.nameSpan, EXPLANATIONS.patchCertificates(), 'missing-patch-certificate');
   if (element.localName === 'DigitalCertificate') {
-    return make(element.nameSpan, EXPLANATIONS.digitalCertificate + certificateDetails(element, products, readCertificate), 'missing-certificate-file');
+    return make(element.nameSpan, EXPLANATIONS.digitalCertificate() + certificateDetails(element, products, readCertificate), 'missing-certificate-file');
   }
   return undefined;
 }
@@ -52,7 +50,13 @@ function certificateDetails(element: XmlElement, products: ProductModel[], readC
     const result = readCertificate(entry.resolvedPath);
     if (!result.ok) return `\n\n\`${entry.sourceFile?.value}\`: ${result.reason}`;
     const c = result.certificate;
-    return `\n\n| | |\n|---|---|\n| Subject | ${describeCertificate(c)} |\n| Issuer | ${c.issuer} |\n| SHA-1 | \`${c.sha1}\` |\n| Valid | ${c.notBefore.toISOString().slice(0, 10)} – ${c.notAfter.toISOString().slice(0, 10)} |`;
+    const rows: [string, string][] = [
+      [l10n.t({ message: 'Subject', comment: ['Of a certificate: the name it is issued to'] }), describeCertificate(c)],
+      [l10n.t({ message: 'Issuer', comment: ['Of a certificate'] }), c.issuer],
+      ['SHA-1', `\`${c.sha1}\``],
+      [l10n.t({ message: 'Valid', comment: ['Of a certificate: followed by its validity period'] }), `${c.notBefore.toISOString().slice(0, 10)} – ${c.notAfter.toISOString().slice(0, 10)}`],
+    ];
+    return `\n\n| | |\n|---|---|\n${rows.map(([name, value]) => `| ${name} | ${value} |`).join('\n')}`;
   }
   return '';
 }

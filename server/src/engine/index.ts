@@ -2,7 +2,7 @@
 export * from './types';
 export * from './api';
 export { Engine, type EngineOptions } from './engine';
-export { NodeFileSystem, OverlayFileSystem, MemoryFileSystem, type FileSystem } from './fs';
+export { ConfinedFileSystem, NodeFileSystem, OverlayFileSystem, MemoryFileSystem, type FileSystem, type Refusal } from './fs';
 export { allRules } from './rules';
 export { isInside } from './paths';
 export type { PackageInspection, InspectedTable, InspectedSignature, InspectedSigner } from './package/inspect';

@@ -1,7 +1,10 @@
 // The engine's messages in the user's language. Messages are written in English at the call site as
-// `l10n.t\`…\`` (or `l10n.t('… {0}', x)`), which @vscode/l10n-dev extracts; the Spanish bundle is
-// l10n/server.l10n.es.json, built into the server and CLI bundles so they need no files beside them.
-// The locale is per process: one language server serves one client, one CLI run prints one language.
+// `l10n.t('… {0}', x)` (or `l10n.t\`…\``) after `import * as l10n from '@vscode/l10n'`: the
+// extractor (vscode-l10n-dev export) follows only files that import `@vscode/l10n` or `vscode`, and
+// the library is one module in every bundle, so `t` here and there is the same function. The
+// Spanish bundle is l10n/server.l10n.es.json, built into the server and CLI bundles so they need no
+// files beside them. The locale is per process: one language server serves one client, one CLI run
+// prints one language. See docs/localization.md.
 import * as l10n from '@vscode/l10n';
 import spanish from '../../../l10n/server.l10n.es.json';
 

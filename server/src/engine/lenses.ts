@@ -1,12 +1,13 @@
 // One line of UAC-patching status above each product and each listed certificate.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import { validityState } from './certificates';
 import { relativeWithSlashes } from './paths';
 import { normalizeProductCode, type DatabaseModel } from './package/model';
 import type { SdpManifest } from './manifest/sdp';
 import { describeCertificates, patchTrust, type TargetProduct, type TargetsByCode } from './package/trust';
-import { databaseStatus, isReady, productStatus, type ReadCertificate } from './readiness';
+import { databaseReadiness, isReady, productReadiness, type ReadCertificate } from './readiness';
 import { describeCertificate } from './rules/certificate-fixes';
 import type { Lens } from './types';
 import type { ProductModel } from './wix/model';
@@ -28,7 +29,7 @@ export function productLenses(products: ProductModel[], databases: DatabaseModel
   for (const product of products) {
     if (product.kind !== 'product') continue;
     const element = product.element;
-    add({ file: element.source.path, range: element.source.range(element.xml.nameSpan), title: `UAC patching: ${productStatus(product, readCertificate)}` });
+    add({ file: element.source.path, range: element.source.range(element.xml.nameSpan), title: l10n.t('UAC patching: {0}', productReadiness(product, readCertificate).text) });
     for (const entry of product.patchCertificates) {
       const certificate = entry.element;
       add({ file: certificate.source.path, range: certificate.source.range(certificate.xml.nameSpan), title: certificateStatus(entry, readCertificate, now, databases) });
@@ -38,24 +39,30 @@ export function productLenses(products: ProductModel[], databases: DatabaseModel
 }
 
 function certificateStatus(entry: ProductModel['patchCertificates'][number], readCertificate: ReadCertificate, now: Date, databases: DatabaseModel[]): string {
-  if (!entry.sourceFile) return 'no SourceFile';
-  if (entry.unresolvable) return `${entry.sourceFile.value} — resolved at build time`;
-  if (!entry.resolvedPath) return `file missing: ${entry.sourceFile.value}`;
+  if (!entry.sourceFile) return l10n.t('no SourceFile');
+  if (entry.unresolvable) return l10n.t('{0} — resolved at build time', entry.sourceFile.value);
+  if (!entry.resolvedPath) return l10n.t('file missing: {0}', entry.sourceFile.value);
   const result = readCertificate(entry.resolvedPath);
-  if (!result.ok) return `not a certificate: ${result.reason}`;
+  if (!result.ok) return l10n.t('not a certificate: {0}', result.reason);
   const certificate = result.certificate;
-  if (certificate.encoding !== 'der') return `${describeCertificate(certificate)} · PEM file: Windows Installer needs the DER (.cer) form`;
+  if (certificate.encoding !== 'der') return l10n.t('{0} · PEM file: Windows Installer needs the DER (.cer) form', describeCertificate(certificate));
   const state = validityState(certificate, now);
-  const validity = state === 'expired' ? `expired ${day(certificate.notAfter)}` : state === 'not-yet-valid' ? `valid from ${day(certificate.notBefore)}` : `valid until ${day(certificate.notAfter)}`;
+  const validity =
+    state === 'expired'
+      ? l10n.t('expired {0}', day(certificate.notAfter))
+      : state === 'not-yet-valid'
+        ? l10n.t('valid from {0}', day(certificate.notBefore))
+        : l10n.t('valid until {0}', day(certificate.notAfter));
   return `${describeCertificate(certificate)} · SHA-1 ${certificate.sha1} · ${validity} · ${signedPatches(certificate.sha256, databases)}`;
 }
 
 /** "signed 2 patches in the workspace (a.msp, b.msp)" — patches whose valid signature is by this certificate. */
 function signedPatches(sha256: string, databases: DatabaseModel[]): string {
   const signed = databases.filter((d) => d.kind === 'msp' && d.signature?.state === 'valid' && d.signature.signer?.sha256 === sha256).map((d) => path.basename(d.path));
-  if (signed.length === 0) return 'signed no patch in the workspace';
-  const names = signed.length <= 3 ? ` (${signed.join(', ')})` : '';
-  return `signed ${signed.length} patch${signed.length === 1 ? '' : 'es'} in the workspace${names}`;
+  if (signed.length === 0) return l10n.t('signed no patch in the workspace');
+  if (signed.length === 1) return l10n.t('signed 1 patch in the workspace ({0})', signed[0]);
+  if (signed.length <= 3) return l10n.t('signed {0} patches in the workspace ({1})', signed.length, signed.join(', '));
+  return l10n.t('signed {0} patches in the workspace', signed.length);
 }
 
 /**
@@ -68,7 +75,7 @@ export function databaseLenses(databases: DatabaseModel[], targets: () => Target
   for (const database of databases) {
     const file = database.kind === 'idt' ? (database.database.tables.get('Property')?.file ?? [...database.database.tables.values()][0]?.file) : database.path;
     if (!file) continue;
-    if (database.isProduct) lenses.push({ file, range: top, title: `UAC patching: ${databaseStatus(database)}` });
+    if (database.isProduct) lenses.push({ file, range: top, title: l10n.t('UAC patching: {0}', databaseReadiness(database).text) });
     if (database.kind === 'msp') lenses.push({ file, range: top, title: patchStatus(database, targets(), now) });
   }
   return lenses;
@@ -77,25 +84,35 @@ export function databaseLenses(databases: DatabaseModel[], targets: () => Target
 /** "Signed by CN=… (SHA-1 …, SHA-256 digest) · valid · trusted by Contoso Tools (product.msi)". */
 export function patchStatus(patch: DatabaseModel, byCode: TargetsByCode, now: Date): string {
   const signature = patch.signature;
-  if (!signature || signature.state === 'unsigned') return 'Patch: unsigned — non-administrators get a UAC prompt';
+  if (!signature || signature.state === 'unsigned') return l10n.t('Patch: unsigned — non-administrators get a UAC prompt');
   const signer = signature.signer;
-  const by = signer ? `signed by ${describeCertificate(signer)} (SHA-1 ${signer.sha1}${signature.digestAlgorithm ? `, ${signature.digestAlgorithm.toUpperCase()}` : ''})` : 'signed (signer certificate not found)';
-  if (signature.state === 'invalid') return `Patch: ${by} · signature does not verify`;
-  const expired = signer && validityState(signer, now) === 'expired' ? ' (certificate expired; still accepted)' : '';
-  if (!signer) return `Patch: ${by} · signature valid`;
+  if (!signer) {
+    return signature.state === 'invalid'
+      ? l10n.t('Patch: signed (signer certificate not found) · signature does not verify')
+      : l10n.t('Patch: signed (signer certificate not found) · signature valid');
+  }
+  const thumbprint = signature.digestAlgorithm ? `SHA-1 ${signer.sha1}, ${signature.digestAlgorithm.toUpperCase()}` : `SHA-1 ${signer.sha1}`;
+  if (signature.state === 'invalid') return l10n.t('Patch: signed by {0} ({1}) · signature does not verify', describeCertificate(signer), thumbprint);
   const trust = patchTrust(patch, signer, byCode);
   const verdicts = [
     // Trust alone is not enough: the target must also accept UAC patching at all.
-    ...trust.trustedBy.map((target) => (isReady(target.status) !== false ? `trusted by ${target.label} ✓` : `trusted by ${target.label}, but UAC patching there: ${target.status}`)),
-    ...trust.trustedAfter.map(({ target, by }) => `trusted by ${target.label} once ${by.patchLabel} is applied (it adds ${describeCertificate(by.certificate)})`),
-    ...trust.untrustedBy.map((target) => `NOT trusted by ${target.label} (lists ${describeCertificates(target.certificates)})`),
+    ...trust.trustedBy.map((target) =>
+      isReady(target.readiness) !== false ? l10n.t('trusted by {0} ✓', target.label) : l10n.t('trusted by {0}, but UAC patching there: {1}', target.label, target.status),
+    ),
+    ...trust.trustedAfter.map(({ target, by }) => l10n.t('trusted by {0} once {1} is applied (it adds {2})', target.label, by.patchLabel, describeCertificate(by.certificate))),
+    ...trust.untrustedBy.map((target) => l10n.t('NOT trusted by {0} (lists {1})', target.label, describeCertificates(target.certificates))),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
   ];
   if (verdicts.length === 0) {
-    const targets = patch.targetProductCodes.length > 0 ? patch.targetProductCodes.join(', ') : 'none named';
-    verdicts.push(`target product not in the workspace (${targets})`);
+    verdicts.push(
+      patch.targetProductCodes.length > 0
+        ? l10n.t('target product not in the workspace ({0})', patch.targetProductCodes.join(', '))
+        : l10n.t('target product not in the workspace (none named)'),
+    );
   }
-  return `Patch: ${by}${expired} · signature valid · ${verdicts.join(' · ')}`;
+  return validityState(signer, now) === 'expired'
+    ? l10n.t('Patch: signed by {0} ({1}) (certificate expired; still accepted) · signature valid · {2}', describeCertificate(signer), thumbprint, verdicts.join(' · '))
+    : l10n.t('Patch: signed by {0} ({1}) · signature valid · {2}', describeCertificate(signer), thumbprint, verdicts.join(' · '));
 }
 
 function day(date: Date): string {
@@ -114,19 +131,28 @@ export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[
   };
   for (const patch of patches) {
     const { source, xml } = patch.element;
-    for (const { target, via } of patch.targets) above(source, xml, `Target ${targetReadiness(target)} (through ${via})`);
+    for (const { target, via } of patch.targets) above(source, xml, l10n.t('Target {0} (through {1})', targetReadiness(target), via));
     if (patch.targets.length === 0) {
-      const named = patch.missingTargets.length > 0 ? ` (${patch.missingTargets.join(', ')})` : '';
-      above(source, xml, `Target: no product of the workspace${named}`);
+      above(
+        source,
+        xml,
+        patch.missingTargets.length > 0 ? l10n.t('Target: no product of the workspace ({0})', patch.missingTargets.join(', ')) : l10n.t('Target: no product of the workspace'),
+      );
     }
     for (const { database } of patch.builds) above(source, xml, `${relativeTo(source, database.path)} — ${builtPatchState(database, byCode, now)}`);
     if (patch.builds.length === 0) {
-      const expected = patch.unit.project ? `${patch.unit.project.outputName}.msp below ${relativeTo(source, patch.unit.project.folder) || '.'}` : `${path.basename(source.path, path.extname(source.path))}.msp`;
-      above(source, xml, `Built patch: not in the workspace (looked for ${expected})`);
+      const project = patch.unit.project;
+      above(
+        source,
+        xml,
+        project
+          ? l10n.t('Built patch: not in the workspace (looked for {0} below {1})', `${project.outputName}.msp`, relativeTo(source, project.folder) || '.')
+          : l10n.t('Built patch: not in the workspace (looked for {0})', `${path.basename(source.path, path.extname(source.path))}.msp`),
+      );
     }
     if (patch.signing && patch.projectSource) {
       const project = path.basename(patch.projectSource.path);
-      above(source, xml, patch.signing.step ? `Signed after build by ${patch.signing.step.description}` : `Signing: no step of ${project} signs the .msp`);
+      above(source, xml, patch.signing.step ? l10n.t('Signed after build by {0}', patch.signing.step.description) : l10n.t('Signing: no step of {0} signs the .msp', project));
     }
     for (const family of patch.families) {
       for (const reference of family.certificateRefs) above(reference.element.source, reference.element.xml, addedSignerState(reference, patch, databases));
@@ -136,8 +162,8 @@ export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[
     for (const item of manifest.items) {
       for (const code of item.productCodes) {
         const targets = byCode.get(normalizeProductCode(code)) ?? [];
-        for (const target of targets) above(manifest.source, item.element, `For ${targetReadiness(target)}`);
-        if (targets.length === 0) above(manifest.source, item.element, `For ${code}: no product of the workspace`);
+        for (const target of targets) above(manifest.source, item.element, l10n.t('For {0}', targetReadiness(target)));
+        if (targets.length === 0) above(manifest.source, item.element, l10n.t('For {0}: no product of the workspace', code));
       }
     }
   }
@@ -151,41 +177,54 @@ export function patchSourceLenses(patches: PatchModel[], manifests: SdpManifest[
 /** "signed by CN=… (SHA-256), trusted ✓" — shorter than the .msp's own status line. */
 function builtPatchState(patch: DatabaseModel, byCode: TargetsByCode, now: Date): string {
   const signature = patch.signature;
-  if (!signature || signature.state === 'unsigned') return 'unsigned: non-administrators get a UAC prompt';
+  if (!signature || signature.state === 'unsigned') return l10n.t('unsigned: non-administrators get a UAC prompt');
   const signer = signature.signer;
-  const by = signer ? `signed by ${describeCertificate(signer)}` : 'signed';
-  if (signature.state === 'invalid') return `${by}, signature does not verify`;
-  if (!signer) return `${by}, signature valid`;
-  const expired = validityState(signer, now) === 'expired' ? ' (expired, still accepted)' : '';
+  if (!signer) return signature.state === 'invalid' ? l10n.t('signed, signature does not verify') : l10n.t('signed, signature valid');
+  const name = describeCertificate(signer);
+  if (signature.state === 'invalid') return l10n.t('signed by {0}, signature does not verify', name);
   const trust = patchTrust(patch, signer, byCode);
   const labels = (targets: TargetProduct[]): string => targets.map((target) => target.label).join(', ');
-  const ready = trust.trustedBy.filter((target) => isReady(target.status) !== false);
+  const ready = trust.trustedBy.filter((target) => isReady(target.readiness) !== false);
   const adders = [...new Set(trust.trustedAfter.map(({ by: added }) => added.patchLabel))];
   const verdicts = [
-    ...(ready.length > 0 ? [`trusted by ${labels(ready)} ✓`] : []),
-    ...trust.trustedBy.filter((target) => isReady(target.status) === false).map((target) => `trusted by ${target.label}, but UAC patching there: ${target.status}`),
-    ...adders.map((adder) => `trusted by ${labels(trust.trustedAfter.filter(({ by: added }) => added.patchLabel === adder).map(({ target }) => target))} once ${adder} is applied ✓`),
-    ...(trust.untrustedBy.length > 0 ? [`NOT trusted by ${labels(trust.untrustedBy)}`] : []),
+    ...(ready.length > 0 ? [l10n.t('trusted by {0} ✓', labels(ready))] : []),
+    ...trust.trustedBy.filter((target) => isReady(target.readiness) === false).map((target) => l10n.t('trusted by {0}, but UAC patching there: {1}', target.label, target.status)),
+    ...adders.map((adder) => l10n.t('trusted by {0} once {1} is applied ✓', labels(trust.trustedAfter.filter(({ by: added }) => added.patchLabel === adder).map(({ target }) => target)), adder)),
+    ...(trust.untrustedBy.length > 0 ? [l10n.t('NOT trusted by {0}', labels(trust.untrustedBy))] : []),
     ...trust.undecided.map((target) => `${target.label}: ${target.incomplete}`),
   ];
-  if (verdicts.length === 0) verdicts.push('target product not in the workspace');
-  return `${by}${expired}, ${verdicts.join(', ')}`;
+  if (verdicts.length === 0) verdicts.push(l10n.t('target product not in the workspace'));
+  return validityState(signer, now) === 'expired'
+    ? l10n.t('signed by {0} (expired, still accepted), {1}', name, verdicts.join(', '))
+    : l10n.t('signed by {0}, {1}', name, verdicts.join(', '));
 }
 
 /** "Adds CN=… to the targets' MsiPatchCertificate table: later patches signed by it apply without a UAC prompt (1 in the workspace: b.msp)". */
 function addedSignerState(reference: CertificateRefModel, patch: PatchModel, databases: DatabaseModel[]): string {
-  if (!reference.definition) return `DigitalCertificateRef ${reference.id ?? ''}: no DigitalCertificate with this Id in the workspace`;
+  if (!reference.definition) return l10n.t('DigitalCertificateRef {0}: no DigitalCertificate with this Id in the workspace', reference.id ?? '');
   const certificate = reference.certificate;
-  if (!certificate) return `DigitalCertificateRef ${reference.id ?? ''}: its certificate file is not readable here (${reference.definition.sourceFile?.value ?? 'no SourceFile'})`;
+  if (!certificate) {
+    const sourceFile = reference.definition.sourceFile?.value;
+    return sourceFile !== undefined
+      ? l10n.t('DigitalCertificateRef {0}: its certificate file is not readable here ({1})', reference.id ?? '', sourceFile)
+      : l10n.t('DigitalCertificateRef {0}: its certificate file is not readable here (no SourceFile)', reference.id ?? '');
+  }
+  const name = `${describeCertificate(certificate)} (SHA-1 ${certificate.sha1})`;
   const alreadyListed = patch.targets.filter(({ target }) => target.certificates.some((listed) => listed.sha256 === certificate.sha256));
   if (patch.targets.length > 0 && alreadyListed.length === patch.targets.length) {
-    return `${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) is already listed by ${alreadyListed.map(({ target }) => target.label).join(', ')}: this patch keeps it trusted for later patches`;
+    return l10n.t('{0} is already listed by {1}: this patch keeps it trusted for later patches', name, alreadyListed.map(({ target }) => target.label).join(', '));
   }
   const own = new Set(patch.builds.map((build) => build.database));
   const later = databases.filter((d) => d.kind === 'msp' && !own.has(d) && d.signature?.state === 'valid' && d.signature.signer?.sha256 === certificate.sha256).map((d) => path.basename(d.path));
-  const targets = patch.targets.length > 0 ? `the MsiPatchCertificate table of ${patch.targets.map(({ target }) => target.label).join(', ')}` : "its targets' MsiPatchCertificate table";
-  const signed = later.length === 0 ? 'no later patch in the workspace is signed by it yet' : `${later.length} later patch${later.length === 1 ? '' : 'es'} in the workspace signed by it (${later.slice(0, 3).join(', ')})`;
-  return `Adds ${describeCertificate(certificate)} (SHA-1 ${certificate.sha1}) to ${targets} once applied: ${signed}`;
+  const signed =
+    later.length === 0
+      ? l10n.t('no later patch in the workspace is signed by it yet')
+      : later.length === 1
+        ? l10n.t('1 later patch in the workspace signed by it ({0})', later[0])
+        : l10n.t('{0} later patches in the workspace signed by it ({1})', later.length, later.slice(0, 3).join(', '));
+  return patch.targets.length > 0
+    ? l10n.t('Adds {0} to the MsiPatchCertificate table of {1} once applied: {2}', name, patch.targets.map(({ target }) => target.label).join(', '), signed)
+    : l10n.t("Adds {0} to its targets' MsiPatchCertificate table once applied: {1}", name, signed);
 }
 
 /** "Contoso Tools 1.2.0 (Product.wxs) — ready, trusts CN=…" */

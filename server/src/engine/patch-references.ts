@@ -2,6 +2,7 @@
 // manifest's OriginFile, a Burn bundle's MspPackage. What is wrong with the .msp is shown there
 // too, since that is where the author is working.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { SdpManifest } from './manifest/sdp';
 import type { DatabaseModel } from './package/model';
@@ -28,7 +29,7 @@ export function patchReferences(patches: PatchModel[], manifests: SdpManifest[],
   const references: PatchReference[] = [];
   for (const patch of patches) {
     for (const { database } of patch.builds) {
-      references.push({ kind: 'patch', source: patch.element.source, node: patch.element.xml, element: patch.element, description: `the <Patch> in ${path.basename(patch.element.source.path)}`, database });
+      references.push({ kind: 'patch', source: patch.element.source, node: patch.element.xml, element: patch.element, description: l10n.t('the <Patch> in {0}', path.basename(patch.element.source.path)), database });
     }
   }
   const patchFiles = databases.filter((database) => database.kind === 'msp');
@@ -37,14 +38,14 @@ export function patchReferences(patches: PatchModel[], manifests: SdpManifest[],
       const origin = item.originFile;
       if (!origin?.fileName) continue;
       for (const database of filesNamed(origin.fileName, manifest.source.folder, patchFiles)) {
-        references.push({ kind: 'manifest', source: manifest.source, node: origin.element, description: `the publishing manifest ${path.basename(manifest.source.path)}`, database });
+        references.push({ kind: 'manifest', source: manifest.source, node: origin.element, description: l10n.t('the publishing manifest {0}', path.basename(manifest.source.path)), database });
       }
     }
   }
   for (const bundle of bundles) {
     for (const msp of bundle.mspPackages) {
       for (const database of bundlePatchFiles(msp.sourceFile, bundle, patches, patchFiles)) {
-        references.push({ kind: 'bundle', source: msp.element.source, node: msp.element.xml, element: msp.element, description: `the MspPackage in ${path.basename(msp.element.source.path)}`, database });
+        references.push({ kind: 'bundle', source: msp.element.source, node: msp.element.xml, element: msp.element, description: l10n.t('the MspPackage in {0}', path.basename(msp.element.source.path)), database });
       }
     }
   }

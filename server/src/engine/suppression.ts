@@ -3,6 +3,7 @@
 //   <!-- wix-uac-disable rule-id --> … <!-- wix-uac-enable rule-id -->   a block (to end of file if not re-enabled)
 // Without rule ids a directive applies to every rule. Rule ids are separated by commas and/or spaces
 // (XML forbids "--" inside comments, so there is no ESLint-style "-- reason" tail).
+import * as l10n from '@vscode/l10n';
 import { allRules } from './rules';
 import type { LineIndex } from './text';
 import type { Fix, Position, Range } from './types';
@@ -50,7 +51,7 @@ export class Suppressions {
         if (!KNOWN_RULE_IDS.has(ruleId)) {
           this.problems.push({
             range: { start: directive.comment.start, end: directive.comment.end },
-            message: `Unknown rule id "${ruleId}" in wix-uac-${directive.kind}; it suppresses nothing.`,
+            message: l10n.t('Unknown rule id "{0}" in {1}; it suppresses nothing.', ruleId, `wix-uac-${directive.kind}`),
           });
         }
       }
@@ -111,7 +112,7 @@ function disabledIntervals(ruleId: string, directives: ParsedDirective[]): Array
 export function suppressNextLineFix(file: string, lineIndex: LineIndex, line: number, ruleId: string): Fix {
   const at = { line, character: 0 };
   return {
-    title: `Suppress ${ruleId} for this line`,
+    title: l10n.t('Suppress {0} for this line', ruleId),
     edits: [{ file, range: { start: at, end: at }, newText: `${lineIndex.indentOf(line)}<!-- wix-uac-disable-next-line ${ruleId} -->${lineIndex.eol}` }],
   };
 }

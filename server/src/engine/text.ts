@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isUtf8 } from 'buffer';
 import type { Position, Range, Span } from './types';
 
@@ -63,7 +64,7 @@ function decodeWith(label: string, bytes: Uint8Array, encoding: SourceEncoding):
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     const text = fix(new TextDecoder(label).decode(bytes));
-    return { text, encoding, warning: `The file is not valid ${label.toUpperCase()}; undecodable bytes were replaced.` };
+    return { text, encoding, warning: l10n.t('The file is not valid {0}; undecodable bytes were replaced.', label.toUpperCase()) };
   }
 }
 

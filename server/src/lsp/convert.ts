@@ -68,7 +68,7 @@ export function toDiagnostic(finding: Finding, client: ClientContext): Diagnosti
 /** A problem with the input itself (include not found, bad wix-uac.json): where it is, else at the top of the file. */
 export function noticeToDiagnostic(notice: Notice): Diagnostic {
   const start = { line: 0, character: 0 };
-  return { range: notice.range ?? { start, end: start }, severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, message: notice.message };
+  return { range: notice.range ?? { start, end: start }, severity: severities[notice.severity ?? 'warning'], source: DIAGNOSTIC_SOURCE, message: notice.message };
 }
 
 /** The findings a diagnostic sent earlier stands for: same rule, same range. */

@@ -1,5 +1,6 @@
 // The editor's `wixUac` settings section. Only `rules` reaches the engine; `trace.server` is read by
 // the VS Code client itself.
+import * as l10n from '@vscode/l10n';
 import { allRules, SEVERITY_SETTINGS, type SeveritySetting } from '../engine';
 
 export const SETTINGS_SECTION = 'wixUac';
@@ -22,14 +23,14 @@ export function readSettings(section: unknown): ReadSettings {
   const problems: string[] = [];
   const rules = isObject(section) ? section.rules : undefined;
   if (rules !== undefined && rules !== null && !isObject(rules)) {
-    problems.push(`${SETTINGS_SECTION}.rules must be an object mapping rule ids to ${SEVERITY_SETTINGS.join('|')}.`);
+    problems.push(l10n.t('{0} must be an object mapping rule ids to {1}.', `${SETTINGS_SECTION}.rules`, SEVERITY_SETTINGS.join('|')));
   } else if (rules) {
     for (const [ruleId, value] of Object.entries(rules)) {
       const name = `${SETTINGS_SECTION}.rules["${ruleId}"]`;
       if (!ruleIds.has(ruleId)) {
-        problems.push(`${name}: unknown rule id; known rules are ${[...ruleIds].join(', ')}.`);
+        problems.push(l10n.t('{0}: unknown rule id; known rules are {1}.', name, [...ruleIds].join(', ')));
       } else if (!SEVERITY_SETTINGS.includes(value as SeveritySetting)) {
-        problems.push(`${name}: ${JSON.stringify(value)} is not one of ${SEVERITY_SETTINGS.join('|')}.`);
+        problems.push(l10n.t('{0}: {1} is not one of {2}.', name, String(JSON.stringify(value)), SEVERITY_SETTINGS.join('|')));
       } else {
         severityOverrides[ruleId] = value as SeveritySetting;
       }

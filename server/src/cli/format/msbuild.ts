@@ -6,6 +6,7 @@
 import type { Severity } from '../../engine/types';
 import { findingsByFile, singleLine, type Formatter } from './report';
 
+// English tokens in every language: MSBuild, Visual Studio and the problem matchers read them.
 const CATEGORY: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'info' };
 
 export const formatMsbuild: Formatter = (report) =>

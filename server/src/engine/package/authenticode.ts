@@ -5,6 +5,7 @@
 // The PKCS#7 is walked with a small DER reader over the stored bytes rather than a re-encoded
 // tree: the message digest and the signature cover exact byte ranges of the stream, and a
 // re-encoding (as node-forge's toDer produces) is not guaranteed to reproduce them.
+import * as l10n from '@vscode/l10n';
 import { constants, createHash, verify, X509Certificate, type Hash } from 'node:crypto';
 import forge from 'node-forge';
 import { parseCertificate, type CertificateInfo } from '../certificates';
@@ -55,23 +56,23 @@ export function verifyPackageSignature(file: CompoundFile): PackageSignature {
     signatureEntry = file.rootChild(DIGITAL_SIGNATURE_STREAM);
     prehashEntry = file.rootChild(MSI_DIGITAL_SIGNATURE_EX_STREAM);
   } catch (error) {
-    return invalid([`the package's directory could not be read: ${messageOf(error)}`], false);
+    return invalid([l10n.t("the package's directory could not be read: {0}", messageOf(error))], false);
   }
   const hasMsiDigitalSignatureEx = prehashEntry !== undefined;
   if (!signatureEntry) return { state: 'unsigned', problems: [], certificates: [], hasMsiDigitalSignatureEx };
   if (signatureEntry.kind !== 'stream') {
-    return invalid(['the package holds a storage named DigitalSignature where the signature stream belongs'], hasMsiDigitalSignatureEx);
+    return invalid([l10n.t('the package holds a storage named {0} where the signature stream belongs', 'DigitalSignature')], hasMsiDigitalSignatureEx);
   }
   if (signatureEntry.size > MAX_SIGNATURE_STREAM_BYTES) {
     return invalid([
-      `the signature stream is ${signatureEntry.size} bytes; signatures are a few KiB, and streams over ${MAX_SIGNATURE_STREAM_BYTES} bytes are not read`,
+      l10n.t('the signature stream is {0} bytes; signatures are a few KiB, and streams over {1} bytes are not read', signatureEntry.size, MAX_SIGNATURE_STREAM_BYTES),
     ], hasMsiDigitalSignatureEx);
   }
   let signature: Uint8Array;
   try {
     signature = file.readStream(signatureEntry, MAX_SIGNATURE_STREAM_BYTES);
   } catch (error) {
-    return invalid([`the signature stream could not be read: ${messageOf(error)}`], hasMsiDigitalSignatureEx);
+    return invalid([l10n.t('the signature stream could not be read: {0}', messageOf(error))], hasMsiDigitalSignatureEx);
   }
   const verdict = verifySignatureBytes(signature, (algorithm) => packageContentDigest(file, algorithm));
   return { ...verdict, hasMsiDigitalSignatureEx };
@@ -101,7 +102,7 @@ export function verifySignatureBytes(
   try {
     checkSignedData(signature, contentDigest, result);
   } catch (error) {
-    result.problems.push(error instanceof SignatureProblem ? error.message : `the signature could not be read: ${messageOf(error)}`);
+    result.problems.push(error instanceof SignatureProblem ? error.message : l10n.t('the signature could not be read: {0}', messageOf(error)));
   }
   result.state = result.problems.length === 0 ? 'valid' : 'invalid';
   return result;
@@ -127,10 +128,13 @@ export function packageContentDigest(file: CompoundFile, algorithm: DigestAlgori
     const storedSize = prehashEntry.kind === 'stream' ? prehashEntry.size : undefined;
     const stored = storedSize !== undefined && storedSize <= 1024 ? file.readStream(prehashEntry, 1024) : undefined;
     if (stored?.length !== computed.length) {
-      const held = storedSize === undefined ? 'MsiDigitalSignatureEx is a storage' : `the MsiDigitalSignatureEx stream holds ${storedSize} bytes`;
-      problems.push(`${held}, not the ${computed.length}-byte ${ALGORITHM_LABELS[algorithm]} pre-hash the signature needs`);
+      problems.push(
+        storedSize === undefined
+          ? l10n.t('{0} is a storage, not the {1}-byte {2} pre-hash the signature needs', 'MsiDigitalSignatureEx', computed.length, ALGORITHM_LABELS[algorithm])
+          : l10n.t('the {0} stream holds {1} bytes, not the {2}-byte {3} pre-hash the signature needs', 'MsiDigitalSignatureEx', storedSize, computed.length, ALGORITHM_LABELS[algorithm]),
+      );
     } else if (!Buffer.from(stored).equals(computed)) {
-      problems.push('the MsiDigitalSignatureEx pre-hash does not match: stream names, sizes or timestamps in the package changed after it was signed');
+      problems.push(l10n.t('the {0} pre-hash does not match: stream names, sizes or timestamps in the package changed after it was signed', 'MsiDigitalSignatureEx'));
     }
   }
   feedContent(file, file.root, hash, true, new Set());
@@ -161,7 +165,7 @@ function withTerminator(name: Uint8Array): Buffer {
 }
 
 function childrenInDigestOrder(storage: CfbEntry, isRoot: boolean, seen: Set<CfbEntry>): CfbEntry[] {
-  if (seen.has(storage)) throw new Error(`storage ${JSON.stringify(storage.name)} appears twice in the directory tree`);
+  if (seen.has(storage)) throw new Error(l10n.t('storage {0} appears twice in the directory tree', JSON.stringify(storage.name)));
   seen.add(storage);
   return storage.children.filter((child) => !(isRoot && isSignatureStream(child))).sort(compareForDigest);
 }
@@ -262,17 +266,18 @@ type Verdict = Omit<PackageSignature, 'hasMsiDigitalSignatureEx'>;
 
 function checkSignedData(signature: Uint8Array, contentDigest: (algorithm: DigestAlgorithm) => ContentDigest, result: Verdict): void {
   const bytes = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
-  if (bytes.length === 0) throw new SignatureProblem('the signature stream is empty');
-  const contentInfo = readElement(bytes, 0, bytes.length, 'the signature');
+  if (bytes.length === 0) throw new SignatureProblem(l10n.t('the signature stream is empty'));
+  const contentInfo = readElement(bytes, 0, bytes.length, l10n.t('the signature'));
   if (bytes.subarray(contentInfo.end).some((b) => b !== 0)) {
-    throw new SignatureProblem(`${bytes.length - contentInfo.end} unexpected bytes follow the PKCS#7 signature in the signature stream`);
+    throw new SignatureProblem(l10n.t('{0} unexpected bytes follow the PKCS#7 signature in the signature stream', bytes.length - contentInfo.end));
   }
-  const [contentType, wrappedSignedData] = sequenceOf(contentInfo, 'the signature (PKCS#7 ContentInfo)', 2);
-  const type = oidOf(contentType, 'the signature\'s content type');
-  if (type !== OID.signedData) throw new SignatureProblem(`the signature is not PKCS#7 SignedData (its content type is ${type})`);
-  const signedData = explicit(wrappedSignedData, 0, 'the SignedData');
-  const parts = sequenceOf(signedData, 'the SignedData');
-  if (parts.length < 4) throw new SignatureProblem('the SignedData is incomplete: it needs a version, digest algorithms, content and signer infos');
+  const [contentType, wrappedSignedData] = sequenceOf(contentInfo, l10n.t('the signature (PKCS#7 ContentInfo)'), 2);
+  const type = oidOf(contentType, l10n.t("the signature's content type"));
+  if (type !== OID.signedData) throw new SignatureProblem(l10n.t('the signature is not PKCS#7 SignedData (its content type is {0})', type));
+  const signedDataLabel = l10n.t('the SignedData');
+  const signedData = explicit(wrappedSignedData, 0, signedDataLabel);
+  const parts = sequenceOf(signedData, signedDataLabel);
+  if (parts.length < 4) throw new SignatureProblem(l10n.t('the SignedData is incomplete: it needs a version, digest algorithms, content and signer infos'));
   const [, , encapsulated, ...rest] = parts;
   const certificateSet = rest.find((part) => part.tag === 0xa0);
   const signerInfos = rest[rest.length - 1];
@@ -281,43 +286,44 @@ function checkSignedData(signature: Uint8Array, contentDigest: (algorithm: Diges
   result.certificates = certificates.map((cert) => cert.info);
 
   // The signed content: SpcIndirectDataContent { SpcAttributeTypeAndOptionalValue, DigestInfo }.
-  const [encapsulatedType, wrappedIndirectData] = sequenceOf(encapsulated, 'the signed content', 2);
-  const encapsulatedOid = oidOf(encapsulatedType, 'the signed content\'s type');
+  const [encapsulatedType, wrappedIndirectData] = sequenceOf(encapsulated, l10n.t('the signed content'), 2);
+  const encapsulatedOid = oidOf(encapsulatedType, l10n.t("the signed content's type"));
   if (encapsulatedOid !== OID.spcIndirectDataContent) {
-    throw new SignatureProblem(`the signed content is not Authenticode's SpcIndirectDataContent (its type is ${encapsulatedOid})`);
+    throw new SignatureProblem(l10n.t("the signed content is not Authenticode's SpcIndirectDataContent (its type is {0})", encapsulatedOid));
   }
-  const indirectData = explicit(wrappedIndirectData, 0, 'the SpcIndirectDataContent');
-  const [attributeTypeAndValue, digestInfo] = sequenceOf(indirectData, 'the SpcIndirectDataContent', 2);
+  const indirectDataLabel = l10n.t('the SpcIndirectDataContent');
+  const indirectData = explicit(wrappedIndirectData, 0, indirectDataLabel);
+  const [attributeTypeAndValue, digestInfo] = sequenceOf(indirectData, indirectDataLabel, 2);
   checkMsiSip(attributeTypeAndValue);
-  const [digestAlgorithmId, storedDigest] = sequenceOf(digestInfo, 'the DigestInfo', 2);
-  const digestOid = algorithmOid(digestAlgorithmId, 'the DigestInfo\'s algorithm');
+  const [digestAlgorithmId, storedDigest] = sequenceOf(digestInfo, l10n.t('the DigestInfo'), 2);
+  const digestOid = algorithmOid(digestAlgorithmId, l10n.t("the DigestInfo's algorithm"));
   const digestAlgorithm = DIGEST_ALGORITHMS[digestOid];
   result.digestAlgorithm = digestAlgorithm ?? UNSUPPORTED_DIGESTS[digestOid]?.toLowerCase().replace('-', '') ?? digestOid;
-  const signedDigest = octetsOf(storedDigest, 'the DigestInfo\'s digest');
+  const signedDigest = octetsOf(storedDigest, l10n.t("the DigestInfo's digest"));
   if (!digestAlgorithm) {
-    result.problems.push(`the content digest uses ${describeDigest(digestOid)}, which is not supported (SHA-1, SHA-256, SHA-384 and SHA-512 are)`);
+    result.problems.push(l10n.t('the content digest uses {0}, which is not supported (SHA-1, SHA-256, SHA-384 and SHA-512 are)', describeDigest(digestOid)));
   } else if (signedDigest.length !== DIGEST_LENGTHS[digestAlgorithm]) {
-    result.problems.push(`the signed content digest is ${signedDigest.length} bytes, but a ${ALGORITHM_LABELS[digestAlgorithm]} digest is ${DIGEST_LENGTHS[digestAlgorithm]}`);
+    result.problems.push(l10n.t('the signed content digest is {0} bytes, but a {1} digest is {2}', signedDigest.length, ALGORITHM_LABELS[digestAlgorithm], DIGEST_LENGTHS[digestAlgorithm]));
   } else {
     let computed: ContentDigest | undefined;
     try {
       computed = contentDigest(digestAlgorithm);
     } catch (error) {
-      result.problems.push(`the package could not be read to compute its content digest: ${messageOf(error)}`);
+      result.problems.push(l10n.t('the package could not be read to compute its content digest: {0}', messageOf(error)));
     }
     if (computed) {
       result.problems.push(...computed.problems);
       if (!Buffer.from(computed.digest).equals(signedDigest)) {
-        result.problems.push('the content digest does not match: the package changed after it was signed');
+        result.problems.push(l10n.t('the content digest does not match: the package changed after it was signed'));
       }
     }
   }
 
   // Authenticode has exactly one SignerInfo; its messageDigest covers the SpcIndirectDataContent's
   // value octets, without the SEQUENCE's own tag and length.
-  const signers = setOf(signerInfos, 'the SignedData\'s signer infos');
-  if (signers.length !== 1) throw new SignatureProblem(`the signature has ${signers.length} signer infos; Authenticode requires exactly one`);
-  const signer = checkSignerInfo(signers[0], certificates, contentOf(indirectData), OID.spcIndirectDataContent, 'the signer', result.problems);
+  const signers = setOf(signerInfos, l10n.t("the SignedData's signer infos"));
+  if (signers.length !== 1) throw new SignatureProblem(l10n.t('the signature has {0} signer infos; Authenticode requires exactly one', signers.length));
+  const signer = checkSignerInfo(signers[0], certificates, contentOf(indirectData), OID.spcIndirectDataContent, signerLabel(), result.problems);
   if (signer.certificate) result.signer = signer.certificate;
   if (signer.signingTime) result.signingTime = signer.signingTime;
   const timestamp = readTimestamp(signer, certificates, result.problems);
@@ -326,18 +332,22 @@ function checkSignedData(signature: Uint8Array, contentDigest: (algorithm: Diges
 
 /** The SpcSipInfo must name the MSI subject interface package, or the signature is for another kind of file. */
 function checkMsiSip(attributeTypeAndValue: Der): void {
-  const [type, value] = sequenceOf(attributeTypeAndValue, 'the SpcIndirectDataContent\'s data', 2);
-  const typeOid = oidOf(type, 'the SpcIndirectDataContent\'s data type');
+  const [type, value] = sequenceOf(attributeTypeAndValue, l10n.t("the SpcIndirectDataContent's data"), 2);
+  const typeOid = oidOf(type, l10n.t("the SpcIndirectDataContent's data type"));
   if (typeOid !== OID.spcSipInfo) {
-    const kind = typeOid === '1.3.6.1.4.1.311.2.1.15' ? ' (a PE image\'s, as signed executables carry)'
-      : typeOid === '1.3.6.1.4.1.311.2.1.25' ? ' (a CAB file\'s)' : '';
-    throw new SignatureProblem(`the signature is not for a Windows Installer package: its data type is ${typeOid}${kind}, not SpcSipInfo`);
+    throw new SignatureProblem(
+      typeOid === '1.3.6.1.4.1.311.2.1.15'
+        ? l10n.t("the signature is not for a Windows Installer package: its data type is {0} (a PE image's, as signed executables carry), not SpcSipInfo", typeOid)
+        : typeOid === '1.3.6.1.4.1.311.2.1.25'
+          ? l10n.t("the signature is not for a Windows Installer package: its data type is {0} (a CAB file's), not SpcSipInfo", typeOid)
+          : l10n.t('the signature is not for a Windows Installer package: its data type is {0}, not SpcSipInfo', typeOid),
+    );
   }
-  const fields = sequenceOf(value, 'the SpcSipInfo');
-  if (fields.length < 2) throw new SignatureProblem('the SpcSipInfo is incomplete: it has no SIP GUID');
-  const guid = octetsOf(fields[1], 'the SpcSipInfo\'s GUID');
+  const fields = sequenceOf(value, l10n.t('the SpcSipInfo'));
+  if (fields.length < 2) throw new SignatureProblem(l10n.t('the SpcSipInfo is incomplete: it has no SIP GUID'));
+  const guid = octetsOf(fields[1], l10n.t("the SpcSipInfo's GUID"));
   if (!guid.equals(MSI_SIP_GUID)) {
-    throw new SignatureProblem(`the signature is not for a Windows Installer package: it names the subject interface package ${guidText(guid)}, not the MSI one ${MSI_SIP_TEXT}`);
+    throw new SignatureProblem(l10n.t('the signature is not for a Windows Installer package: it names the subject interface package {0}, not the MSI one {1}', guidText(guid), MSI_SIP_TEXT));
   }
 }
 
@@ -352,7 +362,7 @@ interface EmbeddedCertificate {
 function readCertificates(certificateSet: Der | undefined): EmbeddedCertificate[] {
   if (!certificateSet) return [];
   const found: EmbeddedCertificate[] = [];
-  for (const element of childrenOf(certificateSet, 'the embedded certificates')) {
+  for (const element of childrenOf(certificateSet, l10n.t('the embedded certificates'))) {
     if (element.tag !== 0x30) continue;
     const parsed = parseCertificate(wholeOf(element));
     const identity = parsed.ok ? certificateIdentity(element) : undefined;
@@ -365,7 +375,8 @@ function readCertificates(certificateSet: Der | undefined): EmbeddedCertificate[
 function certificateIdentity(certificate: Der): Omit<EmbeddedCertificate, 'info'> | undefined {
   let fields: Der[];
   try {
-    fields = sequenceOf(sequenceOf(certificate, 'a certificate')[0], 'a certificate');
+    const label = l10n.t('a certificate');
+    fields = sequenceOf(sequenceOf(certificate, label)[0], label);
   } catch {
     return undefined;
   }
@@ -384,11 +395,13 @@ function certificateIdentity(certificate: Der): Omit<EmbeddedCertificate, 'info'
 }
 
 function readSubjectKeyIdentifier(wrappedExtensions: Der): Buffer | undefined {
-  for (const extension of sequenceOf(explicit(wrappedExtensions, 3, 'the extensions'), 'the extensions')) {
-    const parts = sequenceOf(extension, 'an extension');
-    if (parts.length >= 2 && oidOf(parts[0], 'an extension id') === OID.subjectKeyIdentifier) {
-      const inner = octetsOf(parts[parts.length - 1], 'the subject key identifier');
-      return octetsOf(readElement(inner, 0, inner.length, 'the subject key identifier'), 'the subject key identifier');
+  const extensionsLabel = l10n.t('the extensions');
+  for (const extension of sequenceOf(explicit(wrappedExtensions, 3, extensionsLabel), extensionsLabel)) {
+    const parts = sequenceOf(extension, l10n.t('an extension'));
+    if (parts.length >= 2 && oidOf(parts[0], l10n.t('an extension id')) === OID.subjectKeyIdentifier) {
+      const label = l10n.t('the subject key identifier');
+      const inner = octetsOf(parts[parts.length - 1], label);
+      return octetsOf(readElement(inner, 0, inner.length, label), label);
     }
   }
   return undefined;
@@ -407,7 +420,7 @@ interface SignerCheck {
  */
 function checkSignerInfo(signerInfo: Der, certificates: EmbeddedCertificate[], signedContent: Buffer,
   expectedContentType: string | undefined, who: string, problems: string[]): SignerCheck {
-  const fields = sequenceOf(signerInfo, `${who}'s SignerInfo`);
+  const fields = sequenceOf(signerInfo, l10n.t("{0}'s SignerInfo", who));
   const [, identifier, digestAlgorithmId] = fields;
   let index = 3;
   const authenticated = fields[index]?.tag === 0xa0 ? fields[index++] : undefined;
@@ -415,48 +428,50 @@ function checkSignerInfo(signerInfo: Der, certificates: EmbeddedCertificate[], s
   const encryptedDigestElement = fields[index++];
   const unauthenticated = fields[index]?.tag === 0xa1 ? fields[index] : undefined;
   if (!identifier || !digestAlgorithmId || !signatureAlgorithmId || !encryptedDigestElement) {
-    throw new SignatureProblem(`${who}'s SignerInfo is incomplete`);
+    throw new SignatureProblem(l10n.t("{0}'s SignerInfo is incomplete", who));
   }
-  const result: SignerCheck = { encryptedDigest: octetsOf(encryptedDigestElement, `${who}'s signature value`) };
+  const result: SignerCheck = { encryptedDigest: octetsOf(encryptedDigestElement, l10n.t("{0}'s signature value", who)) };
   if (unauthenticated) result.unauthenticatedAttributes = unauthenticated;
 
   const certificate = findSignerCertificate(identifier, certificates, who);
   if (certificate) {
     result.certificate = certificate.info;
   } else {
-    problems.push(`${who}'s certificate is not embedded in the signature, so its signature cannot be checked`);
+    problems.push(l10n.t("{0}'s certificate is not embedded in the signature, so its signature cannot be checked", who));
   }
 
-  const digestOid = algorithmOid(digestAlgorithmId, `${who}'s digest algorithm`);
+  const digestOid = algorithmOid(digestAlgorithmId, l10n.t("{0}'s digest algorithm", who));
   const digestAlgorithm = DIGEST_ALGORITHMS[digestOid];
   if (!digestAlgorithm) {
-    problems.push(`${who} uses ${describeDigest(digestOid)}, which is not supported (SHA-1, SHA-256, SHA-384 and SHA-512 are)`);
+    problems.push(l10n.t('{0} uses {1}, which is not supported (SHA-1, SHA-256, SHA-384 and SHA-512 are)', who, describeDigest(digestOid)));
     return result;
   }
   if (!authenticated) {
-    problems.push(`${who}'s SignerInfo has no authenticated attributes; Authenticode requires them`);
+    problems.push(l10n.t("{0}'s SignerInfo has no authenticated attributes; Authenticode requires them", who));
     return result;
   }
 
   const attributes = readAttributes(authenticated, who);
   const contentTypes = attributes.get(OID.contentType);
   if (expectedContentType !== undefined) {
-    const signedType = contentTypes?.length === 1 ? oidOf(contentTypes[0], `${who}'s contentType attribute`) : undefined;
-    if (signedType !== expectedContentType) {
-      problems.push(`${who}'s contentType attribute ${signedType === undefined ? 'is missing' : `names ${signedType}`} instead of the signed content's type ${expectedContentType}`);
+    const signedType = contentTypes?.length === 1 ? oidOf(contentTypes[0], l10n.t("{0}'s contentType attribute", who)) : undefined;
+    if (signedType === undefined) {
+      problems.push(l10n.t("{0}'s contentType attribute is missing instead of the signed content's type {1}", who, expectedContentType));
+    } else if (signedType !== expectedContentType) {
+      problems.push(l10n.t("{0}'s contentType attribute names {1} instead of the signed content's type {2}", who, signedType, expectedContentType));
     }
   }
   const digests = attributes.get(OID.messageDigest);
   if (digests?.length !== 1) {
-    problems.push(`${who}'s authenticated attributes have no single messageDigest`);
+    problems.push(l10n.t("{0}'s authenticated attributes have no single messageDigest", who));
   } else {
     const expected = createHash(digestAlgorithm).update(signedContent).digest();
-    if (!octetsOf(digests[0], `${who}'s messageDigest`).equals(expected)) {
-      problems.push(`${who}'s message digest does not match the signed content: the signature was altered`);
+    if (!octetsOf(digests[0], l10n.t("{0}'s messageDigest", who)).equals(expected)) {
+      problems.push(l10n.t("{0}'s message digest does not match the signed content: the signature was altered", who));
     }
   }
   const signingTimes = attributes.get(OID.signingTime);
-  if (signingTimes?.length === 1) result.signingTime = timeOf(signingTimes[0], `${who}'s signingTime`);
+  if (signingTimes?.length === 1) result.signingTime = timeOf(signingTimes[0], l10n.t("{0}'s signingTime", who));
 
   if (certificate) {
     // The signature covers the DER of the attributes as a SET OF, not with their [0] IMPLICIT tag.
@@ -473,31 +488,34 @@ function findSignerCertificate(identifier: Der, certificates: EmbeddedCertificat
     const keyId = contentOf(identifier);
     return certificates.find((cert) => cert.subjectKeyIdentifier?.equals(keyId));
   }
-  const [issuer, serial] = sequenceOf(identifier, `${who}'s issuer and serial number`, 2);
+  const [issuer, serial] = sequenceOf(identifier, l10n.t("{0}'s issuer and serial number", who), 2);
   const issuerBytes = wholeOf(issuer);
-  const serialBytes = integerOf(serial, `${who}'s serial number`);
+  const serialBytes = integerOf(serial, l10n.t("{0}'s serial number", who));
   return certificates.find((cert) => cert.issuer.equals(issuerBytes) && cert.serial.equals(serialBytes));
 }
 
 /** The problem with the signature value, or undefined when it verifies. */
 function checkSignatureValue(certificate: CertificateInfo, signatureAlgorithmId: Der, digestAlgorithm: DigestAlgorithm,
   signedBytes: Buffer, signatureValue: Buffer, who: string): string | undefined {
-  const algorithm = algorithmOid(signatureAlgorithmId, `${who}'s signature algorithm`);
+  const algorithm = algorithmOid(signatureAlgorithmId, l10n.t("{0}'s signature algorithm", who));
   const keyKind = SIGNATURE_ALGORITHMS[algorithm];
-  if (!keyKind) return `${who} uses the signature algorithm ${algorithm}, which is not supported (RSA PKCS#1 v1.5 and ECDSA are)`;
+  if (!keyKind) return l10n.t('{0} uses the signature algorithm {1}, which is not supported (RSA PKCS#1 v1.5 and ECDSA are)', who, algorithm);
   let ok: boolean;
   try {
     const key = new X509Certificate(certificate.der).publicKey;
     if (key.asymmetricKeyType !== keyKind) {
-      return `${who}'s signature is ${keyKind === 'rsa' ? 'RSA' : 'ECDSA'} but its certificate holds ${key.asymmetricKeyType ?? 'an unknown'} key`;
+      const kind = keyKind === 'rsa' ? 'RSA' : 'ECDSA';
+      return key.asymmetricKeyType
+        ? l10n.t("{0}'s signature is {1} but its certificate holds {2} key", who, kind, key.asymmetricKeyType)
+        : l10n.t("{0}'s signature is {1} but its certificate holds an unknown key", who, kind);
     }
     ok = keyKind === 'rsa'
       ? verify(digestAlgorithm, signedBytes, { key, padding: constants.RSA_PKCS1_PADDING }, signatureValue)
       : verify(digestAlgorithm, signedBytes, { key, dsaEncoding: 'der' }, signatureValue);
   } catch (error) {
-    return `${who}'s signature could not be checked: ${messageOf(error)}`;
+    return l10n.t("{0}'s signature could not be checked: {1}", who, messageOf(error));
   }
-  return ok ? undefined : `${who}'s signature does not verify with the public key of its certificate: the signature was altered or made with another key`;
+  return ok ? undefined : l10n.t("{0}'s signature does not verify with the public key of its certificate: the signature was altered or made with another key", who);
 }
 
 /**
@@ -506,11 +524,12 @@ function checkSignatureValue(certificate: CertificateInfo, signatureAlgorithmId:
  */
 function readTimestamp(signer: SignerCheck, certificates: EmbeddedCertificate[], problems: string[]): Date | undefined {
   if (!signer.unauthenticatedAttributes || !signer.encryptedDigest) return undefined;
-  const attributes = readAttributes(signer.unauthenticatedAttributes, 'the signer');
+  const attributes = readAttributes(signer.unauthenticatedAttributes, signerLabel());
   const counterSignatures = attributes.get(OID.counterSignature);
   if (counterSignatures?.length) {
-    const check = checkSignerInfo(counterSignatures[0], certificates, signer.encryptedDigest, undefined, 'the timestamp countersignature', problems);
-    if (!check.signingTime) problems.push('the timestamp countersignature has no signing time');
+    const who = l10n.t('the timestamp countersignature');
+    const check = checkSignerInfo(counterSignatures[0], certificates, signer.encryptedDigest, undefined, who, problems);
+    if (!check.signingTime) problems.push(l10n.t('{0} has no signing time', who));
     return check.signingTime;
   }
   const tokens = attributes.get(OID.rfc3161Timestamp);
@@ -519,49 +538,55 @@ function readTimestamp(signer: SignerCheck, certificates: EmbeddedCertificate[],
 }
 
 function readRfc3161Timestamp(token: Der, outerCertificates: EmbeddedCertificate[], signatureValue: Buffer, problems: string[]): Date | undefined {
-  const who = 'the RFC 3161 timestamp';
-  const [type, wrapped] = sequenceOf(token, `${who}'s ContentInfo`, 2);
-  if (oidOf(type, `${who}'s content type`) !== OID.signedData) throw new SignatureProblem(`${who} is not PKCS#7 SignedData`);
-  const parts = sequenceOf(explicit(wrapped, 0, `${who}'s SignedData`), `${who}'s SignedData`);
-  if (parts.length < 4) throw new SignatureProblem(`${who}'s SignedData is incomplete`);
+  const who = l10n.t('the RFC 3161 timestamp');
+  const [type, wrapped] = sequenceOf(token, l10n.t("{0}'s ContentInfo", who), 2);
+  const contentTypeLabel = l10n.t("{0}'s content type", who);
+  if (oidOf(type, contentTypeLabel) !== OID.signedData) throw new SignatureProblem(l10n.t('{0} is not PKCS#7 SignedData', who));
+  const signedDataLabel = l10n.t("{0}'s SignedData", who);
+  const parts = sequenceOf(explicit(wrapped, 0, signedDataLabel), signedDataLabel);
+  if (parts.length < 4) throw new SignatureProblem(l10n.t("{0}'s SignedData is incomplete", who));
   const [, , encapsulated, ...rest] = parts;
   const certificates = [...readCertificates(rest.find((part) => part.tag === 0xa0)), ...outerCertificates];
-  const [contentType, wrappedContent] = sequenceOf(encapsulated, `${who}'s content`, 2);
-  if (oidOf(contentType, `${who}'s content type`) !== OID.tstInfo) throw new SignatureProblem(`${who} does not hold a TSTInfo`);
-  const tstInfoBytes = octetsOf(explicit(wrappedContent, 0, `${who}'s TSTInfo`), `${who}'s TSTInfo`);
-  const tstInfo = sequenceOf(readElement(tstInfoBytes, 0, tstInfoBytes.length, `${who}'s TSTInfo`), `${who}'s TSTInfo`);
-  if (tstInfo.length < 5) throw new SignatureProblem(`${who}'s TSTInfo is incomplete`);
-  const [imprintAlgorithmId, imprint] = sequenceOf(tstInfo[2], `${who}'s message imprint`, 2);
-  const imprintAlgorithm = DIGEST_ALGORITHMS[algorithmOid(imprintAlgorithmId, `${who}'s imprint algorithm`)];
+  const [contentType, wrappedContent] = sequenceOf(encapsulated, l10n.t("{0}'s content", who), 2);
+  if (oidOf(contentType, contentTypeLabel) !== OID.tstInfo) throw new SignatureProblem(l10n.t('{0} does not hold a TSTInfo', who));
+  const tstInfoLabel = l10n.t("{0}'s TSTInfo", who);
+  const tstInfoBytes = octetsOf(explicit(wrappedContent, 0, tstInfoLabel), tstInfoLabel);
+  const tstInfo = sequenceOf(readElement(tstInfoBytes, 0, tstInfoBytes.length, tstInfoLabel), tstInfoLabel);
+  if (tstInfo.length < 5) throw new SignatureProblem(l10n.t("{0}'s TSTInfo is incomplete", who));
+  const imprintLabel = l10n.t("{0}'s message imprint", who);
+  const [imprintAlgorithmId, imprint] = sequenceOf(tstInfo[2], imprintLabel, 2);
+  const imprintAlgorithm = DIGEST_ALGORITHMS[algorithmOid(imprintAlgorithmId, l10n.t("{0}'s imprint algorithm", who))];
   if (!imprintAlgorithm) {
-    problems.push(`${who}'s message imprint uses an unsupported digest algorithm`);
-  } else if (!octetsOf(imprint, `${who}'s message imprint`).equals(createHash(imprintAlgorithm).update(signatureValue).digest())) {
-    problems.push(`${who} was made for a different signature: its message imprint does not match this signature`);
+    problems.push(l10n.t("{0}'s message imprint uses an unsupported digest algorithm", who));
+  } else if (!octetsOf(imprint, imprintLabel).equals(createHash(imprintAlgorithm).update(signatureValue).digest())) {
+    problems.push(l10n.t('{0} was made for a different signature: its message imprint does not match this signature', who));
   }
-  const signers = setOf(rest[rest.length - 1], `${who}'s signer infos`);
-  if (signers.length !== 1) throw new SignatureProblem(`${who} has ${signers.length} signer infos instead of one`);
+  const signers = setOf(rest[rest.length - 1], l10n.t("{0}'s signer infos", who));
+  if (signers.length !== 1) throw new SignatureProblem(l10n.t('{0} has {1} signer infos instead of one', who, signers.length));
   checkSignerInfo(signers[0], certificates, tstInfoBytes, OID.tstInfo, who, problems);
-  return timeOf(tstInfo[4], `${who}'s time`);
+  return timeOf(tstInfo[4], l10n.t("{0}'s time", who));
 }
 
 /** Attributes by OID, each with its values. */
 function readAttributes(attributes: Der, who: string): Map<string, Der[]> {
   const byType = new Map<string, Der[]>();
-  for (const attribute of childrenOf(attributes, `${who}'s attributes`)) {
-    const [type, values] = sequenceOf(attribute, `an attribute of ${who}`, 2);
-    const oid = oidOf(type, `an attribute type of ${who}`);
-    byType.set(oid, [...(byType.get(oid) ?? []), ...setOf(values, `the values of ${who}'s attribute ${oid}`)]);
+  const attributeLabel = l10n.t('an attribute of {0}', who);
+  const attributeTypeLabel = l10n.t('an attribute type of {0}', who);
+  for (const attribute of childrenOf(attributes, l10n.t("{0}'s attributes", who))) {
+    const [type, values] = sequenceOf(attribute, attributeLabel, 2);
+    const oid = oidOf(type, attributeTypeLabel);
+    byType.set(oid, [...(byType.get(oid) ?? []), ...setOf(values, l10n.t("the values of {0}'s attribute {1}", who, oid))]);
   }
   return byType;
 }
 
 function describeDigest(oid: string): string {
   const name = UNSUPPORTED_DIGESTS[oid];
-  return name ? `${name} (${oid})` : `the unknown digest algorithm ${oid}`;
+  return name ? `${name} (${oid})` : l10n.t('the unknown digest algorithm {0}', oid);
 }
 
 function guidText(bytes: Buffer): string {
-  if (bytes.length !== 16) return `of ${bytes.length} bytes (${bytes.toString('hex').toUpperCase()})`;
+  if (bytes.length !== 16) return l10n.t('of {0} bytes ({1})', bytes.length, bytes.toString('hex').toUpperCase());
   const hex = (from: number, to: number, reverse: boolean): string => {
     const part = Buffer.from(bytes.subarray(from, to));
     return (reverse ? part.reverse() : part).toString('hex').toUpperCase();
@@ -582,32 +607,33 @@ interface Der {
 }
 
 function readElement(bytes: Buffer, offset: number, limit: number, what: string): Der {
-  const malformed = (detail: string): SignatureProblem => new SignatureProblem(`the signature is not valid DER: ${what} ${detail}`);
-  if (offset + 2 > limit) throw malformed('is truncated');
+  const truncated = (): SignatureProblem => new SignatureProblem(l10n.t('the signature is not valid DER: {0} is truncated', what));
+  if (offset + 2 > limit) throw truncated();
   const tag = bytes[offset];
-  if ((tag & 0x1f) === 0x1f) throw malformed('uses a multi-byte tag, which no PKCS#7 field has');
+  if ((tag & 0x1f) === 0x1f) throw new SignatureProblem(l10n.t('the signature is not valid DER: {0} uses a multi-byte tag, which no PKCS#7 field has', what));
   let length = bytes[offset + 1];
   let contentStart = offset + 2;
-  if (length === 0x80) throw malformed('uses an indefinite length (BER), which DER forbids');
+  if (length === 0x80) throw new SignatureProblem(l10n.t('the signature is not valid DER: {0} uses an indefinite length (BER), which DER forbids', what));
   if (length > 0x80) {
     const count = length & 0x7f;
-    if (count > 4) throw malformed(`declares a ${count}-byte length`);
-    if (contentStart + count > limit) throw malformed('is truncated');
+    if (count > 4) throw new SignatureProblem(l10n.t('the signature is not valid DER: {0} declares a {1}-byte length', what, count));
+    if (contentStart + count > limit) throw truncated();
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[contentStart + i];
     contentStart += count;
   }
   if (contentStart + length > limit) {
-    throw malformed(`declares ${length} bytes but only ${limit - contentStart} follow`);
+    throw new SignatureProblem(l10n.t('the signature is not valid DER: {0} declares {1} bytes but only {2} follow', what, length, limit - contentStart));
   }
   return { tag, bytes, start: offset, contentStart, end: contentStart + length };
 }
 
 function childrenOf(element: Der, what: string): Der[] {
-  if ((element.tag & 0x20) === 0) throw new SignatureProblem(`the signature is malformed: ${what} is not a constructed element`);
+  if ((element.tag & 0x20) === 0) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not a constructed element', what));
   const children: Der[] = [];
+  const part = l10n.t('a part of {0}', what);
   for (let offset = element.contentStart; offset < element.end;) {
-    const child = readElement(element.bytes, offset, element.end, `a part of ${what}`);
+    const child = readElement(element.bytes, offset, element.end, part);
     children.push(child);
     offset = child.end;
   }
@@ -615,24 +641,24 @@ function childrenOf(element: Der, what: string): Der[] {
 }
 
 function sequenceOf(element: Der | undefined, what: string, size?: number): Der[] {
-  if (!element || element.tag !== 0x30) throw new SignatureProblem(`the signature is malformed: ${what} is not a SEQUENCE`);
+  if (!element || element.tag !== 0x30) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not a SEQUENCE', what));
   const children = childrenOf(element, what);
   if (size !== undefined && children.length < size) {
-    throw new SignatureProblem(`the signature is malformed: ${what} has ${children.length} parts instead of ${size}`);
+    throw new SignatureProblem(l10n.t('the signature is malformed: {0} has {1} parts instead of {2}', what, children.length, size));
   }
   return children;
 }
 
 function setOf(element: Der | undefined, what: string): Der[] {
-  if (!element || element.tag !== 0x31) throw new SignatureProblem(`the signature is malformed: ${what} is not a SET`);
+  if (!element || element.tag !== 0x31) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not a SET', what));
   return childrenOf(element, what);
 }
 
 /** The single element inside a context-specific [n] EXPLICIT wrapper. */
 function explicit(element: Der | undefined, tagNumber: number, what: string): Der {
-  if (!element || element.tag !== (0xa0 | tagNumber)) throw new SignatureProblem(`the signature is malformed: ${what} is missing`);
+  if (!element || element.tag !== (0xa0 | tagNumber)) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is missing', what));
   const [inner] = childrenOf(element, what);
-  if (!inner) throw new SignatureProblem(`the signature is malformed: ${what} is empty`);
+  if (!inner) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is empty', what));
   return inner;
 }
 
@@ -645,20 +671,20 @@ function wholeOf(element: Der): Buffer {
 }
 
 function octetsOf(element: Der | undefined, what: string): Buffer {
-  if (!element || element.tag !== 0x04) throw new SignatureProblem(`the signature is malformed: ${what} is not an OCTET STRING`);
+  if (!element || element.tag !== 0x04) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not an OCTET STRING', what));
   return contentOf(element);
 }
 
 function integerOf(element: Der | undefined, what: string): Buffer {
   if (!element || element.tag !== 0x02 || element.end === element.contentStart) {
-    throw new SignatureProblem(`the signature is malformed: ${what} is not an INTEGER`);
+    throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not an INTEGER', what));
   }
   return contentOf(element);
 }
 
 function oidOf(element: Der | undefined, what: string): string {
   if (!element || element.tag !== 0x06 || element.end === element.contentStart) {
-    throw new SignatureProblem(`the signature is malformed: ${what} is not an OBJECT IDENTIFIER`);
+    throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not an OBJECT IDENTIFIER', what));
   }
   return forge.asn1.derToOid(contentOf(element).toString('binary'));
 }
@@ -673,12 +699,17 @@ function timeOf(element: Der, what: string): Date {
   const date = element.tag === 0x17 ? forge.asn1.utcTimeToDate(text)
     : element.tag === 0x18 ? forge.asn1.generalizedTimeToDate(text)
     : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw new SignatureProblem(`the signature is malformed: ${what} is not a valid time`);
+  if (!date || Number.isNaN(date.getTime())) throw new SignatureProblem(l10n.t('the signature is malformed: {0} is not a valid time', what));
   return date;
 }
 
 function invalid(problems: string[], hasMsiDigitalSignatureEx: boolean): PackageSignature {
   return { state: 'invalid', problems, certificates: [], hasMsiDigitalSignatureEx };
+}
+
+/** Who a main-signature problem is about; the timestamps have their own. */
+function signerLabel(): string {
+  return l10n.t('the signer');
 }
 
 function messageOf(error: unknown): string {

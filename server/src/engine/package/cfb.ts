@@ -6,6 +6,7 @@
 // the sectors the file has, sizes against the file size, chains for loops and early ends, the
 // directory tree for cycles. Streams are read sector run by sector run, so hashing a 500 MB
 // package never holds it.
+import * as l10n from '@vscode/l10n';
 import type { ByteSource } from './byte-source';
 import { displayStreamName } from './msi-names';
 
@@ -99,15 +100,15 @@ function fail(message: string): never {
 function sectorName(id: number): string {
   switch (id) {
     case FREE_SECTOR:
-      return 'a free sector';
+      return l10n.t('a free sector');
     case END_OF_CHAIN:
-      return 'the end-of-chain mark';
+      return l10n.t('the end-of-chain mark');
     case FAT_SECTOR:
-      return 'a FAT sector';
+      return l10n.t('a FAT sector');
     case DIFAT_SECTOR:
-      return 'a DIFAT sector';
+      return l10n.t('a DIFAT sector');
     default:
-      return `sector ${id}`;
+      return l10n.t('sector {0}', id);
   }
 }
 
@@ -145,14 +146,14 @@ class CompoundFileReader implements CompoundFile {
     if (this.fileSize < HEADER_SIZE) {
       fail(
         this.fileSize === 0
-          ? 'not a compound file: the file is empty'
-          : `not a compound file: the file is ${this.fileSize} bytes, shorter than a compound file header (512 bytes)`,
+          ? l10n.t('not a compound file: the file is empty')
+          : l10n.t('not a compound file: the file is {0} bytes, shorter than a compound file header (512 bytes)', this.fileSize),
       );
     }
     const header = source.read(0, HEADER_SIZE);
-    if (header.length < HEADER_SIZE) fail(`truncated: only ${header.length} of the file's ${this.fileSize} bytes could be read`);
+    if (header.length < HEADER_SIZE) fail(l10n.t("truncated: only {0} of the file's {1} bytes could be read", header.length, this.fileSize));
     if (SIGNATURE.some((byte, index) => header[index] !== byte)) {
-      fail('not a compound file: the file does not start with the compound file signature D0 CF 11 E0 A1 B1 1A E1');
+      fail(l10n.t('not a compound file: the file does not start with the compound file signature {0}', 'D0 CF 11 E0 A1 B1 1A E1'));
     }
     this.majorVersion = u16(header, 26);
     const byteOrder = u16(header, 28);
@@ -160,18 +161,18 @@ class CompoundFileReader implements CompoundFile {
     const miniSectorShift = u16(header, 32);
     const miniStreamCutoff = u32(header, 56);
     if (this.majorVersion !== 3 && this.majorVersion !== 4) {
-      fail(`unsupported compound file version ${this.majorVersion} (only versions 3 and 4 exist)`);
+      fail(l10n.t('unsupported compound file version {0} (only versions 3 and 4 exist)', this.majorVersion));
     }
-    if (byteOrder !== 0xfffe) fail(`corrupt header: byte order mark 0x${byteOrder.toString(16)} instead of 0xfffe`);
+    if (byteOrder !== 0xfffe) fail(l10n.t('corrupt header: byte order mark {0} instead of {1}', `0x${byteOrder.toString(16)}`, '0xfffe'));
     const expectedShift = this.majorVersion === 3 ? 9 : 12;
     if (this.sectorShift !== expectedShift) {
-      fail(`corrupt header: sector shift ${this.sectorShift} in a version ${this.majorVersion} file (must be ${expectedShift})`);
+      fail(l10n.t('corrupt header: sector shift {0} in a version {1} file (must be {2})', this.sectorShift, this.majorVersion, expectedShift));
     }
-    if (miniSectorShift !== 6) fail(`corrupt header: mini sector shift ${miniSectorShift} (must be 6)`);
-    if (miniStreamCutoff !== MINI_STREAM_CUTOFF) fail(`corrupt header: mini stream cutoff ${miniStreamCutoff} (must be 4096)`);
+    if (miniSectorShift !== 6) fail(l10n.t('corrupt header: mini sector shift {0} (must be 6)', miniSectorShift));
+    if (miniStreamCutoff !== MINI_STREAM_CUTOFF) fail(l10n.t('corrupt header: mini stream cutoff {0} (must be 4096)', miniStreamCutoff));
     this.sectorSize = 1 << this.sectorShift;
     if (this.fileSize < this.sectorSize) {
-      fail(`truncated: the file is ${this.fileSize} bytes, shorter than its ${this.sectorSize}-byte header sector`);
+      fail(l10n.t('truncated: the file is {0} bytes, shorter than its {1}-byte header sector', this.fileSize, this.sectorSize));
     }
     this.sectorCount = Math.ceil((this.fileSize - this.sectorSize) / this.sectorSize);
 
@@ -182,8 +183,8 @@ class CompoundFileReader implements CompoundFile {
     if (firstDirectorySector >= this.sectorCount) {
       fail(
         firstDirectorySector > MAX_REGULAR_SECTOR
-          ? `corrupt header: the directory starts at ${sectorName(firstDirectorySector)}`
-          : `truncated: the file is ${this.fileSize} bytes but its header places the directory at sector ${firstDirectorySector}`,
+          ? l10n.t('corrupt header: the directory starts at {0}', sectorName(firstDirectorySector))
+          : l10n.t('truncated: the file is {0} bytes but its header places the directory at sector {1}', this.fileSize, firstDirectorySector),
       );
     }
     const directory = this.readDirectory(firstDirectorySector);
@@ -202,8 +203,8 @@ class CompoundFileReader implements CompoundFile {
   }
 
   readStream(entry: CfbEntry, limit = Number.MAX_SAFE_INTEGER): Uint8Array {
-    if (entry.kind !== 'stream') fail(`${this.describe(entry)} is a storage, not a stream`);
-    if (entry.size > limit) fail(`stream ${this.describe(entry)} is ${entry.size} bytes, more than the ${limit} bytes allowed`);
+    if (entry.kind !== 'stream') fail(l10n.t('{0} is a storage, not a stream', this.describe(entry)));
+    if (entry.size > limit) fail(l10n.t('stream {0} is {1} bytes, more than the {2} bytes allowed', this.describe(entry), entry.size, limit));
     // Sizes were checked against the file size when the directory was read.
     const bytes = new Uint8Array(entry.size);
     let filled = 0;
@@ -215,7 +216,7 @@ class CompoundFileReader implements CompoundFile {
   }
 
   *streamChunks(entry: CfbEntry): Iterable<Uint8Array> {
-    if (entry.kind !== 'stream') fail(`${this.describe(entry)} is a storage, not a stream`);
+    if (entry.kind !== 'stream') fail(l10n.t('{0} is a storage, not a stream', this.describe(entry)));
     if (entry.size === 0) return;
     const start = this.startSectors.get(entry) ?? END_OF_CHAIN;
     if (entry.size < MINI_STREAM_CUTOFF) {
@@ -223,12 +224,12 @@ class CompoundFileReader implements CompoundFile {
       return;
     }
     let remaining = entry.size;
-    for (const run of this.chainRuns(start, Math.ceil(entry.size / this.sectorSize), () => `stream ${this.describe(entry)}`)) {
+    for (const run of this.chainRuns(start, Math.ceil(entry.size / this.sectorSize), () => l10n.t('stream {0}', this.describe(entry)))) {
       const offset = (run.first + 1) * this.sectorSize;
       const length = Math.min(remaining, run.count * this.sectorSize);
       const bytes = this.source.read(offset, length);
       if (bytes.length < length) {
-        fail(`truncated: stream ${this.describe(entry)} continues past the end of the file (${this.fileSize} bytes)`);
+        fail(l10n.t('truncated: stream {0} continues past the end of the file ({1} bytes)', this.describe(entry), this.fileSize));
       }
       remaining -= length;
       yield bytes;
@@ -240,7 +241,7 @@ class CompoundFileReader implements CompoundFile {
   private readFat(header: Uint8Array): Uint32Array {
     const claimedFatSectors = u32(header, 44);
     if (claimedFatSectors > this.sectorCount) {
-      fail(`corrupt header: it claims ${claimedFatSectors} FAT sectors; the file has ${this.sectorCount} sectors in all`);
+      fail(l10n.t('corrupt header: it claims {0} FAT sectors; the file has {1} sectors in all', claimedFatSectors, this.sectorCount));
     }
     // FAT entries past the end of the file can never be used: read only the FAT sectors that
     // describe sectors the file has, so a lying header cannot make us allocate more.
@@ -257,11 +258,11 @@ class CompoundFileReader implements CompoundFile {
       if (sector >= this.sectorCount) {
         fail(
           sector > MAX_REGULAR_SECTOR
-            ? `corrupt header: FAT sector ${index} is ${sectorName(sector)}`
-            : `truncated: the file is ${this.fileSize} bytes but its header places FAT sector ${index} at sector ${sector}`,
+            ? l10n.t('corrupt header: FAT sector {0} is {1}', index, sectorName(sector))
+            : l10n.t('truncated: the file is {0} bytes but its header places FAT sector {1} at sector {2}', this.fileSize, index, sector),
         );
       }
-      const bytes = this.readSectorBytes(sector, this.sectorSize, () => `FAT sector ${index}`);
+      const bytes = this.readSectorBytes(sector, this.sectorSize, () => l10n.t('FAT sector {0}', index));
       for (let entry = 0; entry < entriesPerSector; entry++) fat[index * entriesPerSector + entry] = u32(bytes, entry * 4);
     });
     return fat;
@@ -274,18 +275,18 @@ class CompoundFileReader implements CompoundFile {
     let sector = u32(header, 68);
     while (fatSectors.length < needed) {
       if (seen.size >= claimedDifatSectors) {
-        fail(`corrupt header: ${needed} FAT sectors need more than the ${claimedDifatSectors} DIFAT sectors it claims`);
+        fail(l10n.t('corrupt header: {0} FAT sectors need more than the {1} DIFAT sectors it claims', needed, claimedDifatSectors));
       }
       if (sector >= this.sectorCount) {
         fail(
           sector > MAX_REGULAR_SECTOR
-            ? `corrupt DIFAT: the chain of FAT sector locations ends at ${sectorName(sector)} after ${fatSectors.length} of ${needed} FAT sectors`
-            : `truncated: the file is ${this.fileSize} bytes but its DIFAT continues at sector ${sector}`,
+            ? l10n.t('corrupt DIFAT: the chain of FAT sector locations ends at {0} after {1} of {2} FAT sectors', sectorName(sector), fatSectors.length, needed)
+            : l10n.t('truncated: the file is {0} bytes but its DIFAT continues at sector {1}', this.fileSize, sector),
         );
       }
-      if (seen.has(sector)) fail(`sector chain loop in the DIFAT (sector ${sector} comes back)`);
+      if (seen.has(sector)) fail(l10n.t('sector chain loop in {0} (sector {1} comes back)', l10n.t('the DIFAT'), sector));
       seen.add(sector);
-      const bytes = this.readSectorBytes(sector, this.sectorSize, () => 'the DIFAT');
+      const bytes = this.readSectorBytes(sector, this.sectorSize, () => l10n.t('the DIFAT'));
       for (let index = 0; index < entriesPerSector && fatSectors.length < needed; index++) fatSectors.push(u32(bytes, index * 4));
       sector = u32(bytes, entriesPerSector * 4);
     }
@@ -293,7 +294,7 @@ class CompoundFileReader implements CompoundFile {
 
   private readSectorBytes(sector: number, length: number, what: () => string): Uint8Array {
     const bytes = this.source.read((sector + 1) * this.sectorSize, length);
-    if (bytes.length < length) fail(`truncated: ${what()} at sector ${sector} runs past the end of the file (${this.fileSize} bytes)`);
+    if (bytes.length < length) fail(l10n.t('truncated: {0} at sector {1} runs past the end of the file ({2} bytes)', what(), sector, this.fileSize));
     return bytes;
   }
 
@@ -312,14 +313,14 @@ class CompoundFileReader implements CompoundFile {
       if (sector >= this.sectorCount) {
         fail(
           sector > MAX_REGULAR_SECTOR
-            ? `${what()} is corrupt: its sector chain runs into ${sectorName(sector)} after ${index} sectors`
-            : `${what()} is corrupt or truncated: its sector chain points at sector ${sector}; the file has ${this.sectorCount} sectors (${this.fileSize} bytes)`,
+            ? l10n.t('{0} is corrupt: its sector chain runs into {1} after {2} sectors', what(), sectorName(sector), index)
+            : l10n.t('{0} is corrupt or truncated: its sector chain points at sector {1}; the file has {2} sectors ({3} bytes)', what(), sector, this.sectorCount, this.fileSize),
         );
       }
-      if (stamps[sector] === stamp) fail(`sector chain loop in ${what()} (sector ${sector} comes back)`);
+      if (stamps[sector] === stamp) fail(l10n.t('sector chain loop in {0} (sector {1} comes back)', what(), sector));
       stamps[sector] = stamp;
       if (index < limit) yield sector;
-      if (sector >= this.fat.length) fail(`${what()} is corrupt: sector ${sector} is not covered by the FAT`);
+      if (sector >= this.fat.length) fail(l10n.t('{0} is corrupt: sector {1} is not covered by the FAT', what(), sector));
       sector = this.fat[sector];
     }
   }
@@ -338,7 +339,7 @@ class CompoundFileReader implements CompoundFile {
       if (run) yield run;
       run = { first: sector, count: 1 };
     }
-    if (seen < wanted) fail(`${what()} is cut short: its sector chain ends after ${seen} of ${wanted} sectors`);
+    if (seen < wanted) fail(l10n.t('{0} is cut short: its sector chain ends after {1} of {2} sectors', what(), seen, wanted));
     if (run) yield run;
   }
 
@@ -378,7 +379,7 @@ class CompoundFileReader implements CompoundFile {
       while (index + count < sectors.length && sectors[index + count] === sectors[index] + count && count * this.sectorSize < MAX_READ) count++;
       const chunk = this.source.read((sectors[index] + 1) * this.sectorSize, count * this.sectorSize);
       if (chunk.length < count * this.sectorSize) {
-        fail(`truncated: ${what()} at sector ${sectors[index]} runs past the end of the file (${this.fileSize} bytes)`);
+        fail(l10n.t('truncated: {0} at sector {1} runs past the end of the file ({2} bytes)', what(), sectors[index], this.fileSize));
       }
       bytes.set(chunk, index * this.sectorSize);
       index += count;
@@ -390,9 +391,9 @@ class CompoundFileReader implements CompoundFile {
 
   private readDirectory(firstSector: number): Uint8Array {
     const maxSectors = Math.ceil((MAX_DIRECTORY_ENTRIES * DIRECTORY_ENTRY_SIZE) / this.sectorSize);
-    const what = (): string => 'the directory';
+    const what = (): string => l10n.t('the directory');
     const length = this.chainLength(firstSector, maxSectors, what);
-    if (length > maxSectors) fail(`the directory has more than ${MAX_DIRECTORY_ENTRIES} entries`);
+    if (length > maxSectors) fail(l10n.t('the directory has more than {0} entries', MAX_DIRECTORY_ENTRIES));
     return this.readSectors(this.chainSectors(firstSector, length, what), what);
   }
 
@@ -400,10 +401,10 @@ class CompoundFileReader implements CompoundFile {
     const entryCount = directory.length / DIRECTORY_ENTRY_SIZE;
     const linked = new Uint8Array(entryCount);
     const rootEntry = this.parseEntry(directory, 0);
-    if (directory[66] !== ENTRY_ROOT) fail(`corrupt directory: entry 0 is not the root storage (type ${directory[66]})`);
+    if (directory[66] !== ENTRY_ROOT) fail(l10n.t('corrupt directory: entry 0 is not the root storage (type {0})', directory[66]));
     linked[0] = 1;
     this.paths.set(rootEntry, 'Root Entry');
-    this.checkSize(rootEntry, 'the mini stream');
+    this.checkSize(rootEntry, () => l10n.t('the mini stream'));
     this.miniStreamStart = u32(directory, 116);
 
     const storages: Array<{ id: number; entry: CfbEntry }> = [{ id: 0, entry: rootEntry }];
@@ -416,9 +417,9 @@ class CompoundFileReader implements CompoundFile {
       while (id !== NO_STREAM || pending.length > 0) {
         while (id !== NO_STREAM) {
           if (id >= entryCount) {
-            fail(`corrupt directory: ${this.describe(storage.entry)} links to entry ${id}; the directory has ${entryCount} entries`);
+            fail(l10n.t('corrupt directory: {0} links to entry {1}; the directory has {2} entries', this.describe(storage.entry), id, entryCount));
           }
-          if (linked[id]) fail(`directory cycle: entry ${id} is linked into the tree twice`);
+          if (linked[id]) fail(l10n.t('directory cycle: entry {0} is linked into the tree twice', id));
           linked[id] = 1;
           pending.push(id);
           id = u32(directory, id * DIRECTORY_ENTRY_SIZE + 68);
@@ -428,7 +429,7 @@ class CompoundFileReader implements CompoundFile {
         this.paths.set(child, parentPath + displayStreamName(child.name));
         storage.entry.children.push(child);
         if (child.kind === 'storage') storages.push({ id: childId, entry: child });
-        else this.checkSize(child, `stream ${this.describe(child)}`);
+        else this.checkSize(child, () => l10n.t('stream {0}', this.describe(child)));
         id = u32(directory, childId * DIRECTORY_ENTRY_SIZE + 72);
       }
     }
@@ -442,12 +443,12 @@ class CompoundFileReader implements CompoundFile {
     if (kind === undefined || (kind === 'root' && id !== 0)) {
       fail(
         type === ENTRY_UNUSED
-          ? `corrupt directory: entry ${id} is unused but linked into the tree`
-          : `corrupt directory: entry ${id} has type ${type}`,
+          ? l10n.t('corrupt directory: entry {0} is unused but linked into the tree', id)
+          : l10n.t('corrupt directory: entry {0} has type {1}', id, type),
       );
     }
     const nameLength = u16(directory, offset + 64);
-    if (nameLength > 64 || nameLength % 2 !== 0) fail(`corrupt directory: entry ${id} has a name length of ${nameLength} bytes`);
+    if (nameLength > 64 || nameLength % 2 !== 0) fail(l10n.t('corrupt directory: entry {0} has a name length of {1} bytes', id, nameLength));
     const nameBytes = directory.slice(offset, offset + Math.max(0, nameLength - 2));
     let name = '';
     for (let index = 0; index < nameBytes.length; index += 2) name += String.fromCharCode(u16(nameBytes, index));
@@ -470,14 +471,14 @@ class CompoundFileReader implements CompoundFile {
     return entry;
   }
 
-  private checkSize(entry: CfbEntry, what: string): void {
-    if (entry.size > this.fileSize) fail(`${what} claims ${entry.size} bytes; the file is ${this.fileSize} bytes`);
+  private checkSize(entry: CfbEntry, what: () => string): void {
+    if (entry.size > this.fileSize) fail(l10n.t('{0} claims {1} bytes; the file is {2} bytes', what(), entry.size, this.fileSize));
   }
 
   // ---- Mini stream ------------------------------------------------------------------------
 
   private readMiniStream(entry: CfbEntry, start: number): Uint8Array {
-    const what = (): string => `stream ${this.describe(entry)}`;
+    const what = (): string => l10n.t('stream {0}', this.describe(entry));
     const { miniFat, miniStreamSectors } = this.loadMiniStream();
     const miniSectorCount = Math.min(miniFat.length, (miniStreamSectors.length * this.sectorSize) / MINI_SECTOR_SIZE);
     const stamps = (this.miniVisitStamps ??= new Uint32Array(miniFat.length));
@@ -491,32 +492,32 @@ class CompoundFileReader implements CompoundFile {
       if (sector >= miniSectorCount) {
         fail(
           sector > MAX_REGULAR_SECTOR
-            ? `${what()} is corrupt: its mini sector chain runs into ${sectorName(sector)} after ${index} mini sectors`
-            : `${what()} is corrupt: its mini sector chain points at mini sector ${sector}; the mini stream has ${miniSectorCount}`,
+            ? l10n.t('{0} is corrupt: its mini sector chain runs into {1} after {2} mini sectors', what(), sectorName(sector), index)
+            : l10n.t('{0} is corrupt: its mini sector chain points at mini sector {1}; the mini stream has {2}', what(), sector, miniSectorCount),
         );
       }
-      if (stamps[sector] === stamp) fail(`sector chain loop in ${what()} (mini sector ${sector} comes back)`);
+      if (stamps[sector] === stamp) fail(l10n.t('sector chain loop in {0} (mini sector {1} comes back)', what(), sector));
       stamps[sector] = stamp;
       if (index < wanted) {
         const streamOffset = sector * MINI_SECTOR_SIZE;
         const fileSector = miniStreamSectors[Math.floor(streamOffset / this.sectorSize)];
         const length = Math.min(MINI_SECTOR_SIZE, entry.size - index * MINI_SECTOR_SIZE);
         const chunk = this.source.read((fileSector + 1) * this.sectorSize + (streamOffset % this.sectorSize), length);
-        if (chunk.length < length) fail(`truncated: ${what()} continues past the end of the file (${this.fileSize} bytes)`);
+        if (chunk.length < length) fail(l10n.t('truncated: {0} continues past the end of the file ({1} bytes)', what(), this.fileSize));
         bytes.set(chunk, index * MINI_SECTOR_SIZE);
       }
       sector = miniFat[sector];
     }
-    if (index < wanted) fail(`${what()} is cut short: its mini sector chain ends after ${index} of ${wanted} mini sectors`);
+    if (index < wanted) fail(l10n.t('{0} is cut short: its mini sector chain ends after {1} of {2} mini sectors', what(), index, wanted));
     return bytes;
   }
 
   private loadMiniStream(): { miniFat: Uint32Array; miniStreamSectors: Uint32Array } {
     if (this.miniFat && this.miniStreamSectors) return { miniFat: this.miniFat, miniStreamSectors: this.miniStreamSectors };
-    const miniStreamWhat = (): string => 'the mini stream';
+    const miniStreamWhat = (): string => l10n.t('the mini stream');
     const miniStreamSectors = this.chainSectors(this.miniStreamStart, Math.ceil(this.root.size / this.sectorSize), miniStreamWhat);
     // The mini FAT needs one entry per mini sector of the mini stream, no more.
-    const miniFatWhat = (): string => 'the mini FAT';
+    const miniFatWhat = (): string => l10n.t('the mini FAT');
     const neededEntries = Math.ceil(this.root.size / MINI_SECTOR_SIZE);
     const neededSectors = Math.ceil((neededEntries * 4) / this.sectorSize);
     const available = this.chainLength(this.firstMiniFatSector, neededSectors, miniFatWhat);

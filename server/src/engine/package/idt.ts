@@ -14,6 +14,7 @@
 //
 // Lines end with CRLF; LF alone is accepted. Nothing here throws: what cannot be read becomes a
 // problem with its file and line, and the rest of the folder is still read.
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { FileSystem } from '../fs';
 import type { BinaryCell, CellValue, Column, Database, Row, SummaryInformation, Table } from './database';
@@ -87,7 +88,7 @@ export function readIdtDatabase(fs: FileSystem, folder: string, files?: string[]
       readIdtFile(fs, folder, file, database, definedIn, problems);
     } catch (error) {
       // A bug or a file system failure must not take the whole folder down.
-      problems.push({ file, line: 0, message: `cannot read this table: ${error instanceof Error ? error.message : String(error)}` });
+      problems.push({ file, line: 0, message: l10n.t('cannot read this table: {0}', error instanceof Error ? error.message : String(error)) });
     }
   }
   return { database, problems };
@@ -107,20 +108,20 @@ function readIdtFile(
 
   const text = readText(fs, file, database.codepage);
   if (text === undefined) {
-    problem(0, 'cannot read the file');
+    problem(0, l10n.t('cannot read the file'));
     return;
   }
   const lines = splitLines(text);
 
   const forced = forcedCodepage(lines);
   if (forced !== undefined) {
-    if (forced === null) problem(2, `${FORCE_CODEPAGE}: the code page must be a number`);
+    if (forced === null) problem(2, l10n.t('{0}: the code page must be a number', FORCE_CODEPAGE));
     else database.codepage = forced;
     return;
   }
 
   if (lines.length < 3) {
-    problem(Math.max(0, lines.length - 1), 'not a table: an .idt file starts with three lines (column names, column definitions, table name and keys)');
+    problem(Math.max(0, lines.length - 1), l10n.t('not a table: an .idt file starts with three lines (column names, column definitions, table name and keys)'));
     return;
   }
 
@@ -138,11 +139,11 @@ function readIdtFile(
   const keyNames = labels.slice(1);
 
   if (!tableName) {
-    problem(2, 'line 3 must start with the table name');
+    problem(2, l10n.t('line 3 must start with the table name'));
     return;
   }
   if (names.length !== definitions.length) {
-    problem(1, `${names.length} column names on line 1 but ${definitions.length} column definitions on line 2`);
+    problem(1, l10n.t('{0} column names on line 1 but {1} column definitions on line 2', names.length, definitions.length));
     return;
   }
 
@@ -155,22 +156,22 @@ function readIdtFile(
       columnsOk = false;
     } else {
       if (!name) {
-        problem(0, `column ${index + 1} has no name`);
+        problem(0, l10n.t('column {0} has no name', index + 1));
         columnsOk = false;
       }
       if (column.type === 'integer' && column.size !== 2 && column.size !== 4) {
-        problem(1, `column ${name}: integer width ${column.size}; Windows Installer integers are 2 (i2) or 4 (i4) bytes`);
+        problem(1, l10n.t('column {0}: integer width {1}; Windows Installer integers are 2 (i2) or 4 (i4) bytes', name, column.size));
       }
       columns.push(column);
     }
   });
   if (!columnsOk) return;
   for (const key of keyNames) {
-    if (!names.includes(key)) problem(2, `key column ${key} is not a column of ${tableName}`);
+    if (!names.includes(key)) problem(2, l10n.t('key column {0} is not a column of {1}', key, tableName));
   }
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) {
-    problem(0, `column ${duplicate} appears twice`);
+    problem(0, l10n.t('column {0} appears twice', duplicate));
     return;
   }
 
@@ -181,7 +182,7 @@ function readIdtFile(
 
   const earlier = definedIn.get(tableName);
   if (earlier !== undefined) {
-    problem(2, `table ${tableName} is already defined by ${path.basename(earlier)}; this file is ignored`);
+    problem(2, l10n.t('table {0} is already defined by {1}; this file is ignored', tableName, path.basename(earlier)));
     return;
   }
   definedIn.set(tableName, file);
@@ -194,7 +195,7 @@ function readIdtFile(
   for (let line = 3; line < last; line++) {
     const cells = splitCells(lines[line]);
     if (cells.length !== columns.length) {
-      problem(line, `${cells.length} ${cells.length === 1 ? 'value' : 'values'} but ${tableName} has ${columns.length} ${columns.length === 1 ? 'column' : 'columns'}; row ignored`);
+      problem(line, rowWidthProblem(cells.length, tableName, columns.length));
       continue;
     }
     const values: CellValue[] = cells.map((cell, index) =>
@@ -280,10 +281,18 @@ function forcedCodepage(lines: string[]): number | null | undefined {
   return /^\d+$/.test(cells[0]) ? Number(cells[0]) : null;
 }
 
+/** "3 values but Property has 2 columns; row ignored", with each count in its own number. */
+function rowWidthProblem(values: number, tableName: string, columns: number): string {
+  if (values === 1) {
+    return columns === 1 ? l10n.t('1 value but {0} has 1 column; row ignored', tableName) : l10n.t('1 value but {0} has {1} columns; row ignored', tableName, columns);
+  }
+  return columns === 1 ? l10n.t('{0} values but {1} has 1 column; row ignored', values, tableName) : l10n.t('{0} values but {1} has {2} columns; row ignored', values, tableName, columns);
+}
+
 function parseColumn(name: string, definition: string, key: boolean): Column | string {
   const match = /^([sSlLiIvV])(\d+)$/.exec(definition);
   if (!match) {
-    return `column ${name}: unknown column definition "${definition}" (expected s, l, i or v — upper case when nullable — and a size, e.g. s72, L0, i2, V0)`;
+    return l10n.t('column {0}: unknown column definition "{1}" (expected s, l, i or v — upper case when nullable — and a size, e.g. s72, L0, i2, V0)', name, definition);
   }
   const letter = match[1];
   const lower = letter.toLowerCase();
@@ -308,12 +317,12 @@ function cellValue(
   switch (column.type) {
     case 'integer': {
       if (!/^[+-]?\d+$/.test(cell)) {
-        problem(`column ${column.name}: "${cell}" is not an integer`);
+        problem(l10n.t('column {0}: "{1}" is not an integer', column.name, cell));
         return null;
       }
       const value = Number(cell);
       const limit = column.size === 2 ? 0x8000 : 0x80000000;
-      if (value < -limit || value >= limit) problem(`column ${column.name}: ${cell} does not fit in ${column.size === 2 ? 2 : 4} bytes`);
+      if (value < -limit || value >= limit) problem(l10n.t('column {0}: {1} does not fit in {2} bytes', column.name, cell, column.size === 2 ? 2 : 4));
       return value;
     }
     case 'binary':
@@ -334,10 +343,10 @@ function binaryCell(
   // The cell names a file in the table's folder; a path that leaves it is not an archive's.
   const inside = cell !== '.' && cell !== '..' && !/[\\/]/.test(cell) && path.dirname(file) === tableFolder;
   if (!inside) {
-    problem(`column ${column.name}: binary cell "${cell}" must name a file in ${path.basename(tableFolder)}${path.sep}`);
+    problem(l10n.t('column {0}: binary cell "{1}" must name a file in {2}', column.name, cell, `${path.basename(tableFolder)}${path.sep}`));
     return { kind: 'binary', name: file, read: () => undefined };
   }
-  if (!fs.exists(file)) problem(`column ${column.name}: binary cell file ${path.basename(tableFolder)}${path.sep}${cell} is missing`);
+  if (!fs.exists(file)) problem(l10n.t('column {0}: binary cell file {1} is missing', column.name, `${path.basename(tableFolder)}${path.sep}${cell}`));
   return { kind: 'binary', name: file, read: () => fs.readFile(file) };
 }
 
@@ -368,13 +377,13 @@ function readSummaryInformation(lines: string[], file: string, summary: SummaryI
   for (let line = 3; line < last; line++) {
     const cells = splitCells(lines[line]);
     if (cells.length !== 2) {
-      problems.push({ file, line, message: `${SUMMARY_INFORMATION}: expected a property id and a value` });
+      problems.push({ file, line, message: l10n.t('{0}: expected a property id and a value', SUMMARY_INFORMATION) });
       continue;
     }
     const [id, raw] = cells;
     const property = /^\d+$/.test(id) ? SUMMARY_PROPERTIES[Number(id)] : undefined;
     if (!property) {
-      problems.push({ file, line, message: `${SUMMARY_INFORMATION}: unknown property id "${id}"` });
+      problems.push({ file, line, message: l10n.t('{0}: unknown property id "{1}"', SUMMARY_INFORMATION, id) });
       continue;
     }
     const value = raw.replace(ESCAPED_CONTROL, (ch) => CONTROL_CHARACTERS[ch]);
@@ -382,11 +391,11 @@ function readSummaryInformation(lines: string[], file: string, summary: SummaryI
       target[property.field] = value;
     } else if (property.kind === 'integer') {
       if (/^[+-]?\d+$/.test(value)) target[property.field] = Number(value);
-      else problems.push({ file, line, message: `${SUMMARY_INFORMATION}: property ${id} must be an integer, not "${value}"` });
+      else problems.push({ file, line, message: l10n.t('{0}: property {1} must be an integer, not "{2}"', SUMMARY_INFORMATION, id, value) });
     } else {
       const date = parseSummaryDate(value);
       if (date) target[property.field] = date;
-      else problems.push({ file, line, message: `${SUMMARY_INFORMATION}: property ${id} must be a date "YYYY/MM/DD hh:mm:ss", not "${value}"` });
+      else problems.push({ file, line, message: l10n.t('{0}: property {1} must be a date "{2}", not "{3}"', SUMMARY_INFORMATION, id, 'YYYY/MM/DD hh:mm:ss', value) });
     }
   }
 }

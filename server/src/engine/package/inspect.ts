@@ -2,10 +2,11 @@
 // tables as columns and rows, and the signature with its verdict and trust. Plain data, ready
 // for JSON.
 
+import * as l10n from '@vscode/l10n';
 import { validityState } from '../certificates';
 import { describeCertificate } from '../rules/certificate-fixes';
 import { patchStatus } from '../lenses';
-import { databaseStatus } from '../readiness';
+import { databaseReadiness } from '../readiness';
 import type { InspectOptions } from '../api';
 import type { DatabaseKind, SummaryInformation } from './database';
 import type { DatabaseModel } from './model';
@@ -61,37 +62,41 @@ export interface PackageInspection {
   error?: string;
   /** One line: UAC-patching readiness of a product, or signature and trust of a patch. */
   status?: string;
-  summary: { name: string; value: string }[];
+  /** `name` is in the user's language; `property` names the summary information property for programs. */
+  summary: { property: keyof SummaryInformation; name: string; value: string }[];
   tables: InspectedTable[];
   /** A package's streams and storages (a patch's transforms are storages), names unpacked and printable (`\x05SummaryInformation`). */
   streams?: PackageStream[];
   signature?: InspectedSignature;
 }
 
-const SUMMARY_LABELS: [keyof SummaryInformation, string][] = [
-  ['title', 'Title'],
-  ['subject', 'Subject'],
-  ['author', 'Author'],
-  ['keywords', 'Keywords'],
-  ['comments', 'Comments'],
-  ['template', 'Template'],
-  ['revision', 'Revision number'],
-  ['lastSavedBy', 'Last saved by'],
-  ['created', 'Created'],
-  ['lastSaved', 'Last saved'],
-  ['lastPrinted', 'Last printed'],
-  ['pageCount', 'Page count (installer version)'],
-  ['wordCount', 'Word count (source flags)'],
-  ['characterCount', 'Character count'],
-  ['application', 'Creating application'],
-  ['security', 'Security'],
-  ['codepage', 'Codepage'],
-];
+/** The summary information properties in the order Windows shows them, with their names in the user's language. */
+function summaryLabels(): [keyof SummaryInformation, string][] {
+  return [
+    ['title', l10n.t({ message: 'Title', comment: ['Summary information property'] })],
+    ['subject', l10n.t({ message: 'Subject', comment: ['Summary information property'] })],
+    ['author', l10n.t({ message: 'Author', comment: ['Summary information property'] })],
+    ['keywords', l10n.t({ message: 'Keywords', comment: ['Summary information property'] })],
+    ['comments', l10n.t({ message: 'Comments', comment: ['Summary information property'] })],
+    ['template', l10n.t({ message: 'Template', comment: ['Summary information property: the platforms and languages of the package'] })],
+    ['revision', l10n.t({ message: 'Revision number', comment: ['Summary information property: the package code, or for a patch its patch code and targets'] })],
+    ['lastSavedBy', l10n.t({ message: 'Last saved by', comment: ['Summary information property'] })],
+    ['created', l10n.t({ message: 'Created', comment: ['Summary information property: creation time'] })],
+    ['lastSaved', l10n.t({ message: 'Last saved', comment: ['Summary information property: time'] })],
+    ['lastPrinted', l10n.t({ message: 'Last printed', comment: ['Summary information property: time'] })],
+    ['pageCount', l10n.t({ message: 'Page count (installer version)', comment: ['Summary information property'] })],
+    ['wordCount', l10n.t({ message: 'Word count (source flags)', comment: ['Summary information property'] })],
+    ['characterCount', l10n.t({ message: 'Character count', comment: ['Summary information property'] })],
+    ['application', l10n.t({ message: 'Creating application', comment: ['Summary information property'] })],
+    ['security', l10n.t({ message: 'Security', comment: ['Summary information property'] })],
+    ['codepage', l10n.t({ message: 'Codepage', comment: ['Summary information property'] })],
+  ];
+}
 
 export function inspectDatabase(model: DatabaseModel, byCode: TargetsByCode, now: Date, options: InspectOptions = {}): PackageInspection {
-  const summary = SUMMARY_LABELS.flatMap(([key, name]) => {
-    const value = model.database.summary[key];
-    return value === undefined ? [] : [{ name, value: value instanceof Date ? value.toISOString() : String(value) }];
+  const summary = summaryLabels().flatMap(([property, name]) => {
+    const value = model.database.summary[property];
+    return value === undefined ? [] : [{ property, name, value: value instanceof Date ? value.toISOString() : String(value) }];
   });
   const tables = [...model.database.tables.values()]
     .filter((table) => options.table === undefined || table.name === options.table)
@@ -101,12 +106,12 @@ export function inspectDatabase(model: DatabaseModel, byCode: TargetsByCode, now
       return {
         name: table.name,
         columns: table.columns.map((column) => ({ name: column.name, type: columnType(column), key: column.key, nullable: column.nullable })),
-        rows: shown.map((row) => row.cells.map((cell) => (cell === null ? '' : typeof cell === 'object' ? `[binary: ${cell.name}]` : String(cell)))),
+        rows: shown.map((row) => row.cells.map((cell) => (cell === null ? '' : typeof cell === 'object' ? `[${l10n.t('binary: {0}', cell.name)}]` : String(cell)))),
         rowCount: table.rows.length,
         omittedRows: table.rows.length - shown.length,
       };
     });
-  const status = model.kind === 'msp' ? patchStatus(model, byCode, now) : model.isProduct ? `UAC patching: ${databaseStatus(model)}` : undefined;
+  const status = model.kind === 'msp' ? patchStatus(model, byCode, now) : model.isProduct ? l10n.t('UAC patching: {0}', databaseReadiness(model).text) : undefined;
   return { file: model.path, kind: model.kind, ...(status ? { status } : {}), summary, tables, ...(model.signature ? { signature: inspectSignature(model, byCode, now) } : {}) };
 }
 
@@ -152,7 +157,7 @@ function inspectSignature(model: DatabaseModel, byCode: TargetsByCode, now: Date
 
 /** "once Contoso Tools Hotfix 2 (Patch.wxs) is applied", for a target that trusts the signer through an earlier patch. */
 function trustedAfterNote(entry: PatchTrust['trustedAfter'][number] | undefined): { once?: string } {
-  return entry ? { once: `once ${entry.by.patchLabel} is applied (it adds ${describeCertificate(entry.by.certificate)})` } : {};
+  return entry ? { once: l10n.t('once {0} is applied (it adds {1})', entry.by.patchLabel, describeCertificate(entry.by.certificate)) } : {};
 }
 
 function columnType(column: { type: string; size: number; nullable: boolean; localizable: boolean }): string {

@@ -2,6 +2,7 @@
 // WiX model gives for sources (scope, installer version, properties, registry writes, patch
 // certificates), read from tables, each with the row it came from.
 
+import * as l10n from '@vscode/l10n';
 import { parseCertificate, type CertificateInfo, type CertificateReadResult } from '../certificates';
 import type { PackageSignature } from './authenticode';
 import { cellText, columnIndex, type Database, type Row, type Table } from './database';
@@ -149,7 +150,7 @@ export function listedDatabaseCertificates(database: DatabaseModel): Certificate
 /** "the Property table (Property.idt:12)" or "the Property table" — where a row is, in words. */
 export function describeRow(at: RowRef): string {
   const file = at.table.file.split(/[\\/]/).pop();
-  return at.row.line !== undefined ? `${file}:${at.row.line + 1}` : `the ${at.table.name} table`;
+  return at.row.line !== undefined ? `${file}:${at.row.line + 1}` : l10n.t('the {0} table', at.table.name);
 }
 
 function rowsOf(database: Database, tableName: string): RowRef[] {
@@ -181,24 +182,24 @@ function propertyValue(properties: DatabaseProperty[], name: string): string | u
 /** Windows Installer's reading of ALLUSERS and MSIINSTALLPERUSER when nobody overrides them on the command line. */
 function readScope(properties: DatabaseProperty[]): DatabaseScope {
   const allUsers = properties.find((property) => property.authoring === 'Property' && property.name === 'ALLUSERS');
-  if (!allUsers || allUsers.value.trim() === '') return { perMachine: false, reason: 'no ALLUSERS property: Windows Installer installs per-user' };
+  if (!allUsers || allUsers.value.trim() === '') return { perMachine: false, reason: l10n.t('no ALLUSERS property: Windows Installer installs per-user') };
   const value = allUsers.value.trim();
-  if (value === '1') return { perMachine: true, reason: 'the ALLUSERS property is 1', at: allUsers.at };
+  if (value === '1') return { perMachine: true, reason: l10n.t('the ALLUSERS property is 1'), at: allUsers.at };
   if (value === '2') {
     const perUser = propertyValue(properties, 'MSIINSTALLPERUSER')?.trim() === '1';
     return perUser
-      ? { perMachine: false, reason: 'ALLUSERS is 2 and MSIINSTALLPERUSER is 1 (per-user unless chosen otherwise)', at: allUsers.at }
-      : { perMachine: true, reason: 'ALLUSERS is 2 (per-machine for administrators)', at: allUsers.at };
+      ? { perMachine: false, reason: l10n.t('ALLUSERS is 2 and MSIINSTALLPERUSER is 1 (per-user unless chosen otherwise)'), at: allUsers.at }
+      : { perMachine: true, reason: l10n.t('ALLUSERS is 2 (per-machine for administrators)'), at: allUsers.at };
   }
   // Only "", 1 and 2 are documented; read other values as the WiX model does (not per-machine).
-  return { perMachine: false, reason: `the ALLUSERS property is "${value}"`, at: allUsers.at };
+  return { perMachine: false, reason: l10n.t('the ALLUSERS property is "{0}"', value), at: allUsers.at };
 }
 
 function readDigitalCertificate(table: Table, row: Row): DigitalCertificateRow {
   const id = cellText(table, row, 'DigitalCertificate') ?? '';
   const cell = row.cells[columnIndex(table, 'CertData')];
-  if (!cell || typeof cell !== 'object') return { id, missing: 'the CertData cell is empty', at: { table, row } };
+  if (!cell || typeof cell !== 'object') return { id, missing: l10n.t('the CertData cell is empty'), at: { table, row } };
   const bytes = cell.read();
-  if (!bytes) return { id, missing: `CertData (${cell.name}) cannot be read`, at: { table, row } };
+  if (!bytes) return { id, missing: l10n.t('CertData ({0}) cannot be read', cell.name), at: { table, row } };
   return { id, certificate: parseCertificate(bytes), at: { table, row } };
 }

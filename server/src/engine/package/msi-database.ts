@@ -6,6 +6,7 @@
 // each column's number, name and type; a table's stream holds its rows column by column, each
 // cell 2 bytes (short integers, binary cells), 4 bytes (long integers) or a string id of 2 or 3
 // bytes. Binary cells are streams of their own, named `<Table>.<key>[.<key>…]`.
+import * as l10n from '@vscode/l10n';
 import { formatClsid, UnreadablePackageError, type CfbEntry, type CompoundFile } from './cfb';
 import type { BinaryCell, CellValue, Column, Database, DatabaseKind, Row, SummaryInformation, Table } from './database';
 import { decodeMsiStreamName } from './msi-names';
@@ -84,7 +85,7 @@ export function readMsiDatabase(file: CompoundFile, path: string): Database {
   const kind = databaseKindFromClsid(file.root.clsid);
   if (kind === undefined && SYSTEM_TABLES.some((table) => !tableStreams.has(table))) {
     throw new UnreadablePackageError(
-      `not a Windows Installer database: root CLSID ${formatClsid(file.root.clsid)}, and no ${SYSTEM_TABLES.filter((table) => !tableStreams.has(table)).join(', ')} stream`,
+      l10n.t('not a Windows Installer database: root CLSID {0}, and no {1} stream', formatClsid(file.root.clsid), SYSTEM_TABLES.filter((table) => !tableStreams.has(table)).join(', ')),
     );
   }
 
@@ -92,7 +93,7 @@ export function readMsiDatabase(file: CompoundFile, path: string): Database {
   let summary: SummaryInformation = {};
   if (summaryEntry && summaryEntry.kind === 'stream') {
     if (summaryEntry.size > MAX_SUMMARY_BYTES) {
-      throw new UnreadablePackageError(`summary information: the stream is ${summaryEntry.size} bytes; real ones are a few hundred`);
+      throw new UnreadablePackageError(l10n.t('summary information: {0}', l10n.t('the stream is {0} bytes; real ones are a few hundred', summaryEntry.size)));
     }
     summary = parseSummaryInformation(file.readStream(summaryEntry, MAX_SUMMARY_BYTES));
   }
@@ -145,12 +146,12 @@ function readStringPool(file: CompoundFile, tableStreams: Map<string, CfbEntry>)
       // A string of 64 KiB or more: this entry holds the high 16 bits of its length, the next
       // entry the low 16 bits and the reference count.
       entry++;
-      if (entry >= entryCount) throw new UnreadablePackageError(`string pool: it ends inside the entry of string ${id}`);
+      if (entry >= entryCount) throw new UnreadablePackageError(l10n.t('string pool: it ends inside the entry of string {0}', id));
       length = references * 0x10000 + u16(pool, entry * 4);
     }
     if (offset + length > data.length) {
       throw new UnreadablePackageError(
-        `string pool: string ${id} (${length} bytes at offset ${offset}) runs past the end of _StringData (${data.length} bytes)`,
+        l10n.t('string pool: string {0} ({1} bytes at offset {2}) runs past the end of _StringData ({3} bytes)', id, length, offset, data.length),
       );
     }
     strings.push(decodeCodepageText(data.subarray(offset, offset + length), codepage));
@@ -183,7 +184,7 @@ class TableReader {
     const columnsByTable = this.readColumns(new Set(tableNames));
     return tableNames.map((name) => {
       const layouts = columnsByTable.get(name);
-      if (!layouts) throw new UnreadablePackageError(`table ${name} is listed in _Tables but has no columns in _Columns`);
+      if (!layouts) throw new UnreadablePackageError(l10n.t('table {0} is listed in _Tables but has no columns in _Columns', name));
       return this.readTable(name, layouts);
     });
   }
@@ -210,20 +211,20 @@ class TableReader {
       const [table, number, name, type] = row.cells;
       if (typeof table !== 'string' || !tables.has(table)) continue;
       if (typeof number !== 'number' || typeof name !== 'string' || typeof type !== 'number') {
-        throw new UnreadablePackageError(`table ${table}: a _Columns row lacks its number, name or type`);
+        throw new UnreadablePackageError(l10n.t('table {0}: a _Columns row lacks its number, name or type', table));
       }
       const columns = byTable.get(table) ?? [];
       byTable.set(table, columns);
       if (number < 1) {
-        throw new UnreadablePackageError(`table ${table}: _Columns gives column ${name} the number ${number}`);
+        throw new UnreadablePackageError(l10n.t('table {0}: _Columns gives column {1} the number {2}', table, name, number));
       }
-      if (columns[number - 1]) throw new UnreadablePackageError(`table ${table}: _Columns lists column ${number} twice`);
+      if (columns[number - 1]) throw new UnreadablePackageError(l10n.t('table {0}: _Columns lists column {1} twice', table, number));
       columns[number - 1] = this.layout(name, type);
     }
     const complete = new Map<string, ColumnLayout[]>();
     for (const [table, columns] of byTable) {
       for (let index = 0; index < columns.length; index++) {
-        if (!columns[index]) throw new UnreadablePackageError(`table ${table}: _Columns has no column ${index + 1} but has column ${columns.length}`);
+        if (!columns[index]) throw new UnreadablePackageError(l10n.t('table {0}: _Columns has no column {1} but has column {2}', table, index + 1, columns.length));
       }
       complete.set(table, columns as ColumnLayout[]);
     }
@@ -294,13 +295,13 @@ class TableReader {
     if (!entry) return [];
     const rowSize = layouts.reduce((sum, layout) => sum + layout.width, 0);
     if (entry.size % rowSize !== 0) {
-      throw new UnreadablePackageError(`table ${table}: its stream is ${entry.size} bytes, not a whole number of ${rowSize}-byte rows`);
+      throw new UnreadablePackageError(l10n.t('table {0}: its stream is {1} bytes, not a whole number of {2}-byte rows', table, entry.size, rowSize));
     }
     const rowCount = entry.size / rowSize;
     // Sizes are bounded by the file, but a row object costs far more than its bytes: a damaged
     // file must not turn a large stream into millions of rows.
     this.rowsRead += rowCount;
-    if (this.rowsRead > MAX_ROWS) throw new UnreadablePackageError(`the tables hold more than ${MAX_ROWS} rows (table ${table} has ${rowCount})`);
+    if (this.rowsRead > MAX_ROWS) throw new UnreadablePackageError(l10n.t('the tables hold more than {0} rows (table {1} has {2})', MAX_ROWS, table, rowCount));
     const bytes = this.file.readStream(entry);
     const rows: Row[] = [];
     for (let index = 0; index < rowCount; index++) rows.push({ cells: new Array<CellValue>(layouts.length) });
@@ -310,7 +311,7 @@ class TableReader {
       for (let rowIndex = 0; rowIndex < rowCount; rowIndex++) {
         const at = columnStart + rowIndex * width;
         const raw = width === 2 ? u16(bytes, at) : width === 3 ? u16(bytes, at) + bytes[at + 2] * 0x10000 : u32(bytes, at);
-        rows[rowIndex].cells[columnIndex] = this.cellValue(raw, layout, () => `table ${table}, row ${rowIndex + 1}, column ${column.name}`);
+        rows[rowIndex].cells[columnIndex] = this.cellValue(raw, layout, () => l10n.t('table {0}, row {1}, column {2}', table, rowIndex + 1, column.name));
       }
       columnStart += rowCount * width;
     });
@@ -323,7 +324,7 @@ class TableReader {
       case 'string': {
         const strings = this.pool.strings;
         if (raw >= strings.length) {
-          throw new UnreadablePackageError(`${where()}: string id ${raw} is not in the string pool (ids 1–${strings.length - 1})`);
+          throw new UnreadablePackageError(l10n.t('{0}: string id {1} is not in the string pool (ids 1–{2})', where(), raw, strings.length - 1));
         }
         // An empty string is null in Windows Installer.
         return strings[raw] === '' ? null : strings[raw];

@@ -1,6 +1,7 @@
 // `\x05SummaryInformation`: an OLE property set (MS-OLEPS) holding the package's title, template
 // (the target ProductCodes of a patch), revision (PackageCode or patch GUID), page count
 // (minimum installer version) and word count (source and privilege flags).
+import * as l10n from '@vscode/l10n';
 import { TextDecoder } from 'util';
 import { UnreadablePackageError } from './cfb';
 import type { SummaryInformation } from './database';
@@ -34,23 +35,23 @@ const NUMBER_PROPERTIES: Record<number, keyof SummaryInformation> = { 14: 'pageC
 const FILETIME_UNIX_OFFSET_MS = 11_644_473_600_000n;
 
 function fail(reason: string): never {
-  throw new UnreadablePackageError(`summary information: ${reason}`);
+  throw new UnreadablePackageError(l10n.t('summary information: {0}', reason));
 }
 
 export function parseSummaryInformation(bytes: Uint8Array): SummaryInformation {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 48) fail(`the stream is ${bytes.length} bytes, too short for a property set header`);
+  if (bytes.length < 48) fail(l10n.t('the stream is {0} bytes, too short for a property set header', bytes.length));
   const byteOrder = view.getUint16(0, true);
-  if (byteOrder !== 0xfffe) fail(`byte order mark 0x${byteOrder.toString(16)} instead of 0xfffe`);
+  if (byteOrder !== 0xfffe) fail(l10n.t('byte order mark {0} instead of {1}', `0x${byteOrder.toString(16)}`, '0xfffe'));
   const setCount = view.getUint32(24, true);
-  if (setCount < 1) fail('the property set stream holds no property set');
+  if (setCount < 1) fail(l10n.t('the property set stream holds no property set'));
   const sectionOffset = view.getUint32(44, true);
-  if (sectionOffset > bytes.length - 8) fail(`the property set starts at byte ${sectionOffset}, past the end of the ${bytes.length}-byte stream`);
+  if (sectionOffset > bytes.length - 8) fail(l10n.t('the property set starts at byte {0}, past the end of the {1}-byte stream', sectionOffset, bytes.length));
   const sectionSize = view.getUint32(sectionOffset, true);
   const propertyCount = view.getUint32(sectionOffset + 4, true);
   const sectionEnd = Math.min(bytes.length, sectionOffset + sectionSize);
   if (propertyCount > (sectionEnd - sectionOffset - 8) / 8) {
-    fail(`the property set claims ${propertyCount} properties; its ${sectionEnd - sectionOffset} bytes have room for fewer`);
+    fail(l10n.t('the property set claims {0} properties; its {1} bytes have room for fewer', propertyCount, sectionEnd - sectionOffset));
   }
 
   const locations = new Map<number, number>();
@@ -58,13 +59,13 @@ export function parseSummaryInformation(bytes: Uint8Array): SummaryInformation {
     const entry = sectionOffset + 8 + index * 8;
     const id = view.getUint32(entry, true);
     const offset = view.getUint32(entry + 4, true);
-    if (offset < 8 || sectionOffset + offset > sectionEnd - 4) fail(`property ${id} lies outside its property set`);
+    if (offset < 8 || sectionOffset + offset > sectionEnd - 4) fail(l10n.t('property {0} lies outside its property set', id));
     locations.set(id, sectionOffset + offset);
   }
 
   const typeAt = (position: number): number => view.getUint16(position, true);
   const need = (id: number, position: number, length: number): void => {
-    if (position + length > sectionEnd) fail(`property ${id} runs past the end of its property set`);
+    if (position + length > sectionEnd) fail(l10n.t('property {0} runs past the end of its property set', id));
   };
 
   const summary: SummaryInformation = {};

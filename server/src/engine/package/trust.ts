@@ -2,8 +2,9 @@
 // patch summary's Template, found in the workspace as built packages, .idt folders or WiX sources
 // with a literal ProductCode; each lists the certificates of its MsiPatchCertificate table.
 
+import * as l10n from '@vscode/l10n';
 import type { CertificateInfo, CertificateReadResult } from '../certificates';
-import { databaseStatus, productStatus } from '../readiness';
+import { databaseReadiness, productReadiness, type ReadinessState } from '../readiness';
 import { describeCertificate, listedCertificates } from '../rules/certificate-fixes';
 import type { RelatedLocation } from '../types';
 import type { ProductModel } from '../wix/model';
@@ -18,6 +19,8 @@ export interface TargetProduct {
   certificates: CertificateInfo[];
   /** The target's own readiness for UAC patching, as its code lens says it ("ready — trusts …", "disabled by …"). */
   status: string;
+  /** What `status` says, for code that acts on it. */
+  readiness: ReadinessState;
   /** Why the list may be incomplete (certificate paths resolved only at build time); no verdict is given then. */
   incomplete?: string;
   /** Where the product is: a WiX source element or a database. */
@@ -73,23 +76,27 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
 /** A WiX product as a patch target (its ProductCode may be "*" when it is found through a project). */
 export function productTarget(product: ProductModel, readCertificate: ReadCertificate): TargetProduct {
   const unresolvable = product.patchCertificates.filter((entry) => entry.unresolvable).length;
+  const readiness = productReadiness(product, readCertificate);
   return {
     productCode: product.productCode ?? '',
-    label: `${withVersion(product.name ?? 'product', literalVersion(product))} (${fileName(product.element.source.path)})`,
+    label: productLabel(withVersion(product.name ?? l10n.t('product'), literalVersion(product)), fileName(product.element.source.path)),
     certificates: listedCertificates(product, readCertificate),
-    status: productStatus(product, readCertificate),
-    ...(unresolvable > 0 ? { incomplete: `${unresolvable} of its certificate paths are resolved only at build time` } : {}),
+    status: readiness.text,
+    readiness: readiness.state,
+    ...(unresolvable > 0 ? { incomplete: unresolvable === 1 ? l10n.t('1 of its certificate paths is resolved only at build time') : l10n.t('{0} of its certificate paths are resolved only at build time', unresolvable) } : {}),
     source: { element: product.element, product },
     addedSigners: [],
   };
 }
 
 export function databaseTarget(database: DatabaseModel): TargetProduct {
+  const readiness = databaseReadiness(database);
   return {
     productCode: database.productCode ?? '',
-    label: `${withVersion(database.productName ?? 'product', database.productVersion)} (${fileName(database.path)})`,
+    label: productLabel(withVersion(database.productName ?? l10n.t('product'), database.productVersion), fileName(database.path)),
     certificates: listedDatabaseCertificates(database),
-    status: databaseStatus(database),
+    status: readiness.text,
+    readiness: readiness.state,
     source: { database },
     addedSigners: [],
   };
@@ -117,7 +124,7 @@ export function lists(target: TargetProduct, signer: CertificateInfo): boolean {
 }
 
 export function describeCertificates(certificates: CertificateInfo[]): string {
-  return certificates.length === 0 ? 'no certificate' : certificates.map((c) => `${describeCertificate(c)} (SHA-1 ${c.sha1})`).join(', ');
+  return certificates.length === 0 ? l10n.t('no certificate') : certificates.map((c) => `${describeCertificate(c)} (SHA-1 ${c.sha1})`).join(', ');
 }
 
 export function targetLocation(target: TargetProduct, message: string): RelatedLocation {
@@ -131,6 +138,11 @@ export function targetLocation(target: TargetProduct, message: string): RelatedL
 }
 
 /** "Contoso Tools 1.2.0": the version tells a baseline from its update when both are in the workspace. */
+/** "Contoso Tools 1.2.0 (Product.wxs)" */
+function productLabel(name: string, file: string): string {
+  return `${name} (${file})`;
+}
+
 function withVersion(name: string, version: string | undefined): string {
   return version && !name.includes(version) ? `${name} ${version}` : name;
 }

@@ -1,5 +1,6 @@
 // Quick fixes that point authoring at a certificate file found in the workspace.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import { validityState, type CertificateInfo, type CertificateReadResult } from '../certificates';
 import { authoredRelativePath } from '../paths';
@@ -77,11 +78,11 @@ export function addPatchCertificatesFixes(product: ProductModel, context: RuleCo
   });
   const choices = certificateChoices(context);
   if (choices.length === 0) {
-    return [build('Add PatchCertificates (fill in the path of your patch-signing certificate)', 'PatchSigning', 'PatchSigning.cer', false)];
+    return [build(l10n.t('Add PatchCertificates (fill in the path of your patch-signing certificate)'), 'PatchSigning', 'PatchSigning.cer', false)];
   }
   return choices.map((choice, index) => {
     const sourceFile = sourceFileValue(element, choice.path, product.unit.project?.folder);
-    return build(`Add patch certificate ${describeCertificate(choice.certificate)} (${authoredRelativePath(element.source.folder, choice.path)})`, certificateId(choice.certificate), sourceFile, index === 0);
+    return build(l10n.t('Add patch certificate {0} ({1})', describeCertificate(choice.certificate), authoredRelativePath(element.source.folder, choice.path)), certificateId(choice.certificate), sourceFile, index === 0);
   });
 }
 
@@ -93,7 +94,7 @@ export function useExistingCertificateFixes(certificateElement: WixElement, prod
   const choices = certificateChoices(context);
   const isSame = (choice: CertificateChoice): boolean => sameAs !== undefined && choice.certificate.sha1 === sameAs.sha1;
   return [...choices.filter(isSame), ...choices.filter((choice) => !isSame(choice))].map((choice) => ({
-    title: `Use ${authoredRelativePath(certificateElement.source.folder, choice.path)} (${describeCertificate(choice.certificate)})`,
+    title: l10n.t('Use {0} ({1})', authoredRelativePath(certificateElement.source.folder, choice.path), describeCertificate(choice.certificate)),
     ...(isSame(choice) ? { isPreferred: true } : {}),
     edits: [setAttribute(certificateElement, 'SourceFile', sourceFileValue(certificateElement, choice.path, product.unit.project?.folder))],
   }));
@@ -120,13 +121,13 @@ export function extractSignerFix(product: ProductModel, patch: DatabaseModel, co
   const patchName = path.basename(patch.path);
   if (existing) {
     return {
-      title: `Add patch certificate ${describeCertificate(signer)} (${authoredRelativePath(element.source.folder, existing.path)}), which signed ${patchName}`,
+      title: l10n.t('Add patch certificate {0} ({1}), which signed {2}', describeCertificate(signer), authoredRelativePath(element.source.folder, existing.path), patchName),
       edits: [addDigitalCertificate(product, id, sourceFileValue(element, existing.path, product.unit.project?.folder))],
     };
   }
   const target = freeFileName(context, path.join(element.source.folder, `${id}.cer`));
   return {
-    title: `Extract signer certificate from ${patchName} (${describeCertificate(signer)}) to ${path.basename(target)} and add it to PatchCertificates`,
+    title: l10n.t('Extract signer certificate from {0} ({1}) to {2} and add it to PatchCertificates', patchName, describeCertificate(signer), path.basename(target)),
     createFiles: [{ file: target, base64: Buffer.from(signer.der).toString('base64') }],
     edits: [addDigitalCertificate(product, id, sourceFileValue(element, target, product.unit.project?.folder))],
   };

@@ -39,4 +39,11 @@ export const rules: Rule[] = [
   unreadablePackage,
 ];
 
-export const allRules: RuleMeta[] = rules.map(({ id, defaultSeverity, description }) => ({ id, defaultSeverity, description }));
+/** The rules' metadata; each description is read in the language of the moment it is read. */
+export const allRules: RuleMeta[] = rules.map((rule) => ({
+  id: rule.id,
+  defaultSeverity: rule.defaultSeverity,
+  get description() {
+    return rule.description;
+  },
+}));

@@ -1,5 +1,6 @@
 /** Flags MSIDISABLELUAPATCHING set to 1 by a Property, SetProperty, type-51 CustomAction or Burn MsiProperty. */
 
+import * as l10n from '@vscode/l10n';
 import { describeRow, type DatabaseModel, type DatabaseProperty } from '../package/model';
 import { removeRow } from '../package/table-edits';
 import type { Fix, TextEdit } from '../types';
@@ -13,7 +14,9 @@ export const DISABLE_PROPERTY = 'MSIDISABLELUAPATCHING';
 export const luaPatchingDisabled: Rule = {
   id: 'lua-patching-disabled',
   defaultSeverity: 'warning',
-  description: 'The product sets MSIDISABLELUAPATCHING, which turns UAC patching off.',
+  get description() {
+    return l10n.t('The product sets MSIDISABLELUAPATCHING, which turns UAC patching off.');
+  },
   check(context) {
     const seen = new Set<WixElement>();
     const check = (assignment: PropertyAssignment, scope: WixElement[]): void => {
@@ -32,14 +35,14 @@ export const luaPatchingDisabled: Rule = {
           element: assignment.element,
           span,
           severity: 'information',
-          message: `${by} sets ${DISABLE_PROPERTY} to "${value}", which depends on ${assignment.value.unresolved.join(', ')} (not defined in the sources)${note}. If it is 1 at build time, UAC patching is disabled for this product.`,
+          message: l10n.t('{0} sets {1} to "{2}", which depends on {3} (not defined in the sources){4}. If it is 1 at build time, UAC patching is disabled for this product.', by, DISABLE_PROPERTY, value, assignment.value.unresolved.join(', '), note),
           fixes,
         });
       } else if (value === '1') {
         context.report({
           element: assignment.element,
           span,
-          message: `${by} sets ${DISABLE_PROPERTY} to 1${note}: Windows Installer then refuses UAC patching for this product, so every patch needs an administrator. Remove it to let non-administrators apply signed patches.`,
+          message: l10n.t('{0} sets {1} to 1{2}: Windows Installer then refuses UAC patching for this product, so every patch needs an administrator. Remove it to let non-administrators apply signed patches.', by, DISABLE_PROPERTY, note),
           fixes,
         });
       } else {
@@ -47,7 +50,7 @@ export const luaPatchingDisabled: Rule = {
           element: assignment.element,
           span,
           severity: 'information',
-          message: `${by} sets ${DISABLE_PROPERTY} to "${value}"${note}. Only 1 disables UAC patching; any other value only invites confusion — remove the authoring.`,
+          message: l10n.t('{0} sets {1} to "{2}"{3}. Only 1 disables UAC patching; any other value only invites confusion — remove the authoring.', by, DISABLE_PROPERTY, value, note),
           fixes,
         });
       }
@@ -57,18 +60,24 @@ export const luaPatchingDisabled: Rule = {
     for (const database of context.databases) {
       for (const property of database.properties) {
         if (property.name !== DISABLE_PROPERTY || property.value.trim() === '') continue;
-        const by = property.authoring === 'Property'
-          ? `The Property table${property.at.row.line !== undefined ? ` (${describeRow(property.at)})` : ''}`
-          : `Custom action "${property.action ?? ''}" (type 51, ${describeRow(property.at)})`;
+        const by =
+          property.authoring === 'CustomAction'
+            ? l10n.t('Custom action "{0}" (type 51, {1})', property.action ?? '', describeRow(property.at))
+            : property.at.row.line !== undefined
+              ? l10n.t('The Property table ({0})', describeRow(property.at))
+              : l10n.t('The Property table');
         const isOne = property.value.trim() === '1';
         const removal = removeRows(database, property);
         context.report({
           at: rowLocation(property.at),
           ...(isOne ? {} : { severity: 'information' as const }),
           message: isOne
-            ? `${by} sets ${DISABLE_PROPERTY} to 1: Windows Installer then refuses UAC patching for this product, so every patch needs an administrator. Remove the row to let non-administrators apply signed patches.`
-            : `${by} sets ${DISABLE_PROPERTY} to "${property.value}". Only 1 disables UAC patching; any other value only invites confusion — remove the row.`,
-          fixes: removal.length > 0 ? [{ title: property.authoring === 'Property' ? `Remove the ${DISABLE_PROPERTY} row` : `Remove custom action ${property.action ?? ''} and its scheduling`, isPreferred: true, edits: removal }] : [],
+            ? l10n.t('{0} sets {1} to 1: Windows Installer then refuses UAC patching for this product, so every patch needs an administrator. Remove the row to let non-administrators apply signed patches.', by, DISABLE_PROPERTY)
+            : l10n.t('{0} sets {1} to "{2}". Only 1 disables UAC patching; any other value only invites confusion — remove the row.', by, DISABLE_PROPERTY, property.value),
+          fixes:
+            removal.length > 0
+              ? [{ title: property.authoring === 'Property' ? l10n.t('Remove the {0} row', DISABLE_PROPERTY) : l10n.t('Remove custom action {0} and its scheduling', property.action ?? ''), isPreferred: true, edits: removal }]
+              : [],
         });
       }
     }
@@ -91,13 +100,12 @@ function removeRows(database: DatabaseModel, property: DatabaseProperty): TextEd
 function describeAuthoring(assignment: PropertyAssignment): string {
   switch (assignment.authoring) {
     case 'Property':
-      return 'This Property';
     case 'SetProperty':
-      return 'This SetProperty';
+      return l10n.t({ message: 'This {0}', args: [assignment.authoring], comment: ['{0} is the WiX element: Property or SetProperty'] });
     case 'CustomAction':
-      return `Custom action "${assignment.element.value('Id') ?? ''}" (type 51)`;
+      return l10n.t('Custom action "{0}" (type 51)', assignment.element.value('Id') ?? '');
     case 'MsiProperty':
-      return `The bundle (MsiPackage "${assignment.element.parent?.value('Id') ?? ''}")`;
+      return l10n.t('The bundle (MsiPackage "{0}")', assignment.element.parent?.value('Id') ?? '');
   }
 }
 
@@ -108,10 +116,10 @@ function removalFix(assignment: PropertyAssignment, scope: WixElement[]): Fix {
     const id = element.value('Id');
     const scheduling = scope.filter((candidate) => candidate.name === 'Custom' && id !== undefined && candidate.value('Action') === id);
     return {
-      title: `Remove custom action ${id ?? ''} and its scheduling`,
+      title: l10n.t('Remove custom action {0} and its scheduling', id ?? ''),
       isPreferred: true,
       edits: [element, ...scheduling].map(removeElement),
     };
   }
-  return { title: `Remove the ${assignment.authoring} that sets ${DISABLE_PROPERTY}`, isPreferred: true, edits: [removeElement(element)] };
+  return { title: l10n.t('Remove the {0} that sets {1}', assignment.authoring, DISABLE_PROPERTY), isPreferred: true, edits: [removeElement(element)] };
 }

@@ -1,5 +1,6 @@
 /** Flags a package that writes the machine-wide DisableLUAPatching policy. */
 
+import * as l10n from '@vscode/l10n';
 import { describeRow, type DatabaseModel, type DatabaseRegistryWrite } from '../package/model';
 import { removeRow } from '../package/table-edits';
 import { removeElement } from '../wix/edits';
@@ -11,7 +12,9 @@ const POLICY_KEY = /^software\\policies\\microsoft\\windows\\installer$/i;
 export const luaPatchingPolicyDisabled: Rule = {
   id: 'lua-patching-policy-disabled',
   defaultSeverity: 'warning',
-  description: 'The package writes the DisableLUAPatching machine policy, which turns UAC patching off for every product on the machine.',
+  get description() {
+    return l10n.t('The package writes the DisableLUAPatching machine policy, which turns UAC patching off for every product on the machine.');
+  },
   check(context) {
     const seen = new Set<RegistryWrite['element']>();
     for (const product of context.products) {
@@ -27,10 +30,9 @@ export const luaPatchingPolicyDisabled: Rule = {
           severity: unresolved.length > 0 ? 'information' : undefined,
           message:
             unresolved.length > 0
-              ? `This RegistryValue writes the DisableLUAPatching policy with a value that depends on ${unresolved.join(', ')}${note}; if it is non-zero, UAC patching is disabled for every product on the machine.`
-              : `This RegistryValue sets the DisableLUAPatching policy to ${value} under HKLM\\${write.key}${note}: it turns UAC patching off for every product on the machine, not only this one. ` +
-                'Remove it; administrators set this policy through Group Policy.',
-          fixes: [{ title: 'Remove the DisableLUAPatching registry value', isPreferred: true, edits: [removeElement(write.element)] }],
+              ? l10n.t('This RegistryValue writes the DisableLUAPatching policy with a value that depends on {0}{1}; if it is non-zero, UAC patching is disabled for every product on the machine.', unresolved.join(', '), note)
+              : l10n.t('This RegistryValue sets the DisableLUAPatching policy to {0} under {1}{2}: it turns UAC patching off for every product on the machine, not only this one. Remove it; administrators set this policy through Group Policy.', value, `HKLM\\${write.key}`, note),
+          fixes: [{ title: l10n.t('Remove the DisableLUAPatching registry value'), isPreferred: true, edits: [removeElement(write.element)] }],
         });
       }
     }
@@ -41,10 +43,8 @@ export const luaPatchingPolicyDisabled: Rule = {
         const removal = removeRow(write.at);
         context.report({
           at: rowLocation(write.at),
-          message:
-            `Registry row "${write.at.row.cells[0]}" (${describeRow(write.at)}) sets the DisableLUAPatching policy to ${value} under HKLM\\${write.key}: it turns UAC patching off for every product on the machine, not only this one. ` +
-            'Remove it; administrators set this policy through Group Policy.',
-          fixes: removal ? [{ title: 'Remove the DisableLUAPatching registry row', isPreferred: true, edits: [removal] }] : [],
+          message: l10n.t('Registry row "{0}" ({1}) sets the DisableLUAPatching policy to {2} under {3}: it turns UAC patching off for every product on the machine, not only this one. Remove it; administrators set this policy through Group Policy.', String(write.at.row.cells[0]), describeRow(write.at), value, `HKLM\\${write.key}`),
+          fixes: removal ? [{ title: l10n.t('Remove the DisableLUAPatching registry row'), isPreferred: true, edits: [removal] }] : [],
         });
       }
     }

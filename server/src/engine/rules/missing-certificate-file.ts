@@ -1,16 +1,17 @@
 /** Flags a DigitalCertificate whose SourceFile names no existing file, or no file at all. */
 
+import * as l10n from '@vscode/l10n';
 import { authoredRelativePath } from '../paths';
 import type { PatchCertificateEntry } from '../wix/model';
 import { useExistingCertificateFixes } from './certificate-fixes';
 import { conditionNote, type Rule, uniquePatchCertificates } from './rule';
 
-const CONSEQUENCE = 'The build fails, and no MsiPatchCertificate row can be written.';
-
 export const missingCertificateFile: Rule = {
   id: 'missing-certificate-file',
   defaultSeverity: 'error',
-  description: 'A DigitalCertificate SourceFile does not exist.',
+  get description() {
+    return l10n.t('A DigitalCertificate SourceFile does not exist.');
+  },
   check(context) {
     for (const { product, entry: certificate } of uniquePatchCertificates(context)) {
       if (certificate.unresolvable || certificate.resolvedPath) continue;
@@ -22,9 +23,11 @@ export const missingCertificateFile: Rule = {
         element,
         span: element.attribute('SourceFile')?.valueSpan,
         message:
-          authored === ''
-            ? `This DigitalCertificate has ${certificate.sourceFile ? 'an empty SourceFile' : 'no SourceFile'}${note}. ${CONSEQUENCE} Name the DER certificate (.cer) that signs your patches.`
-            : `Certificate file not found: ${shownPath(certificate)}${whereLooked(certificate, product.unit.project?.folder)}${note}. ${CONSEQUENCE}`,
+          authored !== ''
+            ? l10n.t('Certificate file not found: {0}{1}{2}. The build fails, and no MsiPatchCertificate row can be written.', shownPath(certificate), whereLooked(certificate, product.unit.project?.folder), note)
+            : certificate.sourceFile
+              ? l10n.t('This DigitalCertificate has an empty SourceFile{0}. The build fails, and no MsiPatchCertificate row can be written. Name the DER certificate (.cer) that signs your patches.', note)
+              : l10n.t('This DigitalCertificate has no SourceFile{0}. The build fails, and no MsiPatchCertificate row can be written. Name the DER certificate (.cer) that signs your patches.', note),
         fixes: useExistingCertificateFixes(element, product, context),
       });
     }
@@ -43,5 +46,5 @@ function shownPath(certificate: PatchCertificateEntry): string {
 function whereLooked(certificate: PatchCertificateEntry, projectFolder: string | undefined): string {
   if (projectFolder === undefined || certificate.searched.length < 2) return '';
   const [fromSource, fromProject] = certificate.searched.map((candidate) => authoredRelativePath(projectFolder, candidate));
-  return ` (neither ${fromSource}, next to this source, nor ${fromProject}, from the project folder where WiX resolves it under MSBuild, exists)`;
+  return ` ${l10n.t('(neither {0}, next to this source, nor {1}, from the project folder where WiX resolves it under MSBuild, exists)', fromSource, fromProject)}`;
 }

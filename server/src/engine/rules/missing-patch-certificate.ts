@@ -1,5 +1,6 @@
 /** Flags a per-machine product whose package gets no MsiPatchCertificate row. */
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import { isProductCode, normalizeProductCode } from '../package/model';
 import type { Fix } from '../types';
@@ -10,28 +11,29 @@ import { perMachineProducts, rowLocation, type Rule, type RuleContext } from './
 export const missingPatchCertificate: Rule = {
   id: 'missing-patch-certificate',
   defaultSeverity: 'warning',
-  description: 'A per-machine product lists no certificate in MsiPatchCertificate, so no patch can be applied without a UAC prompt.',
+  get description() {
+    return l10n.t('A per-machine product lists no certificate in MsiPatchCertificate, so no patch can be applied without a UAC prompt.');
+  },
   check(context) {
     for (const product of perMachineProducts(context)) {
       // A scope given only at build time may well be per-user: not this rule's call.
       if (product.patchCertificates.length > 0 || product.scope.unresolved) continue;
       context.report({
         element: product.element,
-        message:
-          `${productLabel(product.element.name, product.name)} installs per-machine (${product.scope.reason}) but lists no patch certificate: ` +
-          'its MsiPatchCertificate table stays empty, so a non-administrator cannot apply any patch without a UAC prompt. ' +
-          'Add <PatchCertificates> with the certificate that signs your patches.',
+        message: product.name
+          ? l10n.t('{0} "{1}" installs per-machine ({2}) but lists no patch certificate: its MsiPatchCertificate table stays empty, so a non-administrator cannot apply any patch without a UAC prompt. Add <PatchCertificates> with the certificate that signs your patches.', product.element.name, product.name, product.scope.reason)
+          : l10n.t('This {0} installs per-machine ({1}) but lists no patch certificate: its MsiPatchCertificate table stays empty, so a non-administrator cannot apply any patch without a UAC prompt. Add <PatchCertificates> with the certificate that signs your patches.', product.element.name, product.scope.reason),
         fixes: oneFixPreferred([...signerFixes(product, context), ...addPatchCertificatesFixes(product, context)]),
       });
     }
     for (const database of context.databases) {
       if (!database.isProduct || !database.scope.perMachine || database.patchCertificates.length > 0) continue;
+      const product = database.productName ? `"${database.productName}"` : path.basename(database.path);
       context.report({
         at: database.scope.at ? rowLocation(database.scope.at) : { file: database.path },
-        message:
-          `${database.productName ? `"${database.productName}"` : path.basename(database.path)} installs per-machine (${database.scope.reason}) but its MsiPatchCertificate table is ` +
-          `${database.database.tables.has('MsiPatchCertificate') ? 'empty' : 'missing'}, so a non-administrator cannot apply any patch without a UAC prompt. ` +
-          'Add the certificate that signs your patches to MsiDigitalCertificate and MsiPatchCertificate (in WiX: <PatchCertificates>).',
+        message: database.database.tables.has('MsiPatchCertificate')
+          ? l10n.t('{0} installs per-machine ({1}) but its MsiPatchCertificate table is empty, so a non-administrator cannot apply any patch without a UAC prompt. Add the certificate that signs your patches to MsiDigitalCertificate and MsiPatchCertificate (in WiX: <PatchCertificates>).', product, database.scope.reason)
+          : l10n.t('{0} installs per-machine ({1}) but its MsiPatchCertificate table is missing, so a non-administrator cannot apply any patch without a UAC prompt. Add the certificate that signs your patches to MsiDigitalCertificate and MsiPatchCertificate (in WiX: <PatchCertificates>).', product, database.scope.reason),
       });
     }
   },
@@ -57,8 +59,4 @@ function signerFixes(product: ProductModel, context: RuleContext) {
       // The certificate that signed a patch for this very product is the one to list.
       return fix ? [{ ...fix, ...(code ? { isPreferred: true } : {}) }] : [];
     });
-}
-
-export function productLabel(elementName: string, name: string | undefined): string {
-  return name ? `${elementName} "${name}"` : `This ${elementName}`;
 }

@@ -5,6 +5,7 @@
  * only with administrator rights.
  */
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import { validityState, type CertificateInfo } from '../certificates';
 import type { PatchModel } from '../wix/patch';
@@ -15,7 +16,9 @@ import { related, type Rule } from './rule';
 export const patchSigningNotConfigured: Rule = {
   id: 'patch-signing-not-configured',
   defaultSeverity: 'warning',
-  description: 'A .wixproj that builds a patch has no step that signs it after the build (signtool, AzureSignTool, osslsigncode or another Sign* target).',
+  get description() {
+    return l10n.t('A .wixproj that builds a patch has no step that signs it after the build (signtool, AzureSignTool, osslsigncode or another Sign* target).');
+  },
   check(context) {
     const byProject = new Map<string, PatchModel[]>();
     for (const patch of context.patches) {
@@ -32,20 +35,25 @@ export const patchSigningNotConfigured: Rule = {
       if (!root) continue;
       const project = patches[0].unit.project!;
       const certificates = targetCertificates(patches, context.now);
-      const built = project.outputType.toLowerCase() === 'patch' ? `the patch ${project.outputName}.msp` : `a patch (${path.basename(patches[0].element.source.path)})`;
-      const signer = certificates.length > 0 ? ` such as ${certificates.map(describeCertificate).join(' or ')}` : '';
-      const ineffective = setup.ineffective.length > 0 ? ` ${setup.ineffective.map((entry) => entry.explanation).join(' ')}` : '';
+      const projectName = path.basename(projectPath);
+      const problem =
+        project.outputType.toLowerCase() === 'patch'
+          ? l10n.t('{0} builds the patch {1} but no step of the build signs it: Windows Installer applies an unsigned patch only with administrator rights, so non-administrators get a UAC prompt.', projectName, `${project.outputName}.msp`)
+          : l10n.t('{0} builds a patch ({1}) but no step of the build signs it: Windows Installer applies an unsigned patch only with administrator rights, so non-administrators get a UAC prompt.', projectName, path.basename(patches[0].element.source.path));
+      const signCommand = 'signtool sign /fd SHA256 /tr … /td SHA256';
+      const remedy =
+        certificates.length > 0
+          ? l10n.t('Add a target that runs after the build and signs the .msp with SHA-256 and a timestamp ({0}), using a certificate the target products list in PatchCertificates such as {1}.', signCommand, certificates.map(describeCertificate).join(l10n.t(' or ')))
+          : l10n.t('Add a target that runs after the build and signs the .msp with SHA-256 and a timestamp ({0}), using a certificate the target products list in PatchCertificates.', signCommand);
       context.report({
         source,
         node: root,
-        message:
-          `${path.basename(projectPath)} builds ${built} but no step of the build signs it: Windows Installer applies an unsigned patch only with administrator rights, so non-administrators get a UAC prompt. ` +
-          `Add a target that runs after the build and signs the .msp with SHA-256 and a timestamp (signtool sign /fd SHA256 /tr … /td SHA256), using a certificate the target products list in PatchCertificates${signer}.${ineffective}`,
+        message: [problem, remedy, ...setup.ineffective.map((entry) => entry.explanation)].join(' '),
         fixes: signingTargetFixes(
           source,
           certificates.map((certificate) => ({ sha1: certificate.sha1, description: describeCertificate(certificate) })),
         ),
-        related: patches.map((patch) => related(patch.element, 'the patch this project builds')),
+        related: patches.map((patch) => related(patch.element, l10n.t('the patch this project builds'))),
       });
     }
   },

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { CertificateReadResult } from '../certificates';
 import { relativeWithSlashes } from '../paths';
 import type { DatabaseModel, RowRef } from '../package/model';
@@ -97,9 +98,12 @@ export interface Rule extends RuleMeta {
   check(context: RuleContext): void;
 }
 
-/** " (only when <?ifdef Debug?>)" for authoring inside an undecided preprocessor block. */
+/**
+ * " (only when <?ifdef Debug?>)" for authoring inside an undecided preprocessor block, with its
+ * leading space; messages place it right after what it qualifies.
+ */
 export function conditionNote(element: WixElement): string {
-  return element.condition ? ` (only when ${element.condition})` : '';
+  return element.condition ? ` ${l10n.t('(only when {0})', element.condition)}` : '';
 }
 
 /** "Product.wxs:12" — where something is authored, for messages and lenses. */
@@ -141,23 +145,32 @@ export function reportOnPatch(context: RuleContext, patch: DatabaseModel, findin
   context.report({
     ...finding,
     at: { file: patch.path },
-    related: [...(finding.related ?? []), ...references.map((reference) => ({ file: reference.source.path, range: reference.source.range(reference.node.nameSpan), message: `named by ${reference.description}` }))],
+    related: [
+      ...(finding.related ?? []),
+      ...references.map((reference) => ({ file: reference.source.path, range: reference.source.range(reference.node.nameSpan), message: l10n.t('named by {0}', reference.description) })),
+    ],
   });
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const reference of references) {
     const relativePath = relativeWithSlashes(reference.source.folder, patch.path);
     const draft: DraftCommon = {
       ...finding,
-      message: `${REFERENCE_PREFIX[reference.kind]} ${relativePath}: ${finding.message}`,
-      related: [{ file: patch.path, range: top, message: 'the built patch' }, ...(finding.related ?? [])],
+      message: referencedPatchMessage(reference.kind, relativePath, finding.message),
+      related: [{ file: patch.path, range: top, message: l10n.t('the built patch') }, ...(finding.related ?? [])],
     };
     if (reference.element) context.report({ ...draft, element: reference.element });
     else context.report({ ...draft, source: reference.source, node: reference.node });
   }
 }
 
-const REFERENCE_PREFIX: Record<PatchReference['kind'], string> = {
-  patch: 'Built patch',
-  manifest: 'Published file',
-  bundle: 'Chained patch',
-};
+/** The finding of a .msp as reported where the file is named: "Built patch bin/Hotfix.msp: …". */
+function referencedPatchMessage(kind: PatchReference['kind'], relativePath: string, message: string): string {
+  switch (kind) {
+    case 'patch':
+      return l10n.t('Built patch {0}: {1}', relativePath, message);
+    case 'manifest':
+      return l10n.t('Published file {0}: {1}', relativePath, message);
+    case 'bundle':
+      return l10n.t('Chained patch {0}: {1}', relativePath, message);
+  }
+}

@@ -1,5 +1,6 @@
 /** Flags an MsiDigitalCertificate row that no table references (ICE81's warning). */
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import { describeRow, type DatabaseModel, type DigitalCertificateRow } from '../package/model';
 import { insertRow, tableFileText } from '../package/table-edits';
@@ -10,18 +11,18 @@ import { rowLocation, type Rule } from './rule';
 export const unreferencedDigitalCertificate: Rule = {
   id: 'unreferenced-digital-certificate',
   defaultSeverity: 'warning',
-  description: 'An MsiDigitalCertificate row is referenced by no MsiPatchCertificate, MsiPackageCertificate or MsiDigitalSignature row.',
+  get description() {
+    return l10n.t('An MsiDigitalCertificate row is referenced by no MsiPatchCertificate, MsiPackageCertificate or MsiDigitalSignature row.');
+  },
   check(context) {
     for (const database of context.databases) {
       const referenced = new Set(database.certificateReferences.map((reference) => reference.digitalCertificateId));
       for (const certificate of database.digitalCertificates) {
         if (referenced.has(certificate.id)) continue;
-        const subject = certificate.certificate?.ok ? ` (${describeCertificate(certificate.certificate.certificate)})` : '';
+        const row = certificate.certificate?.ok ? `"${certificate.id}" (${describeCertificate(certificate.certificate.certificate)})` : `"${certificate.id}"`;
         context.report({
           at: rowLocation(certificate.at),
-          message:
-            `MsiDigitalCertificate row "${certificate.id}"${subject} (${describeRow(certificate.at)}) is referenced by no MsiPatchCertificate, MsiPackageCertificate or MsiDigitalSignature row, so it has no effect. ` +
-            'If it is meant to sign patches, add an MsiPatchCertificate row for it; otherwise remove it.',
+          message: l10n.t('MsiDigitalCertificate row {0} ({1}) is referenced by no MsiPatchCertificate, MsiPackageCertificate or MsiDigitalSignature row, so it has no effect. If it is meant to sign patches, add an MsiPatchCertificate row for it; otherwise remove it.', row, describeRow(certificate.at)),
           fixes: addPatchCertificateRowFix(database, certificate),
         });
       }
@@ -32,7 +33,7 @@ export const unreferencedDigitalCertificate: Rule = {
 /** In an .idt folder: a MsiPatchCertificate row naming the certificate (creating the table file if needed). */
 function addPatchCertificateRowFix(database: DatabaseModel, certificate: DigitalCertificateRow): Fix[] {
   if (database.kind !== 'idt') return [];
-  const title = `Add an MsiPatchCertificate row for ${certificate.id}`;
+  const title = l10n.t('Add an MsiPatchCertificate row for {0}', certificate.id);
   const row = [certificate.id, certificate.id];
   const table = database.database.tables.get('MsiPatchCertificate');
   if (table) {

@@ -4,6 +4,7 @@
  * for; when it has none, the signer is only shown (lens, inspect), not judged.
  */
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import { describeCertificates, patchTrust, targetLocation } from '../package/trust';
 import type { Fix } from '../types';
@@ -13,7 +14,9 @@ import { reportOnPatch, type Rule } from './rule';
 export const untrustedPatchSigner: Rule = {
   id: 'untrusted-patch-signer',
   defaultSeverity: 'error',
-  description: "A signed patch's signer is not among the MsiPatchCertificate certificates of its target product.",
+  get description() {
+    return l10n.t("A signed patch's signer is not among the MsiPatchCertificate certificates of its target product.");
+  },
   check(context) {
     const byCode = context.targets();
     for (const patch of context.databases) {
@@ -29,9 +32,10 @@ export const untrustedPatchSigner: Rule = {
         }
         reportOnPatch(context, patch, {
           message:
-            `${name} is signed by ${describeCertificate(signer)} (SHA-1 ${signer.sha1}), but its target ${target.label} lists ${describeCertificates(target.certificates)} in MsiPatchCertificate. ` +
-            "Windows Installer will ask for an administrator to apply it. Sign the patch with a listed certificate, or list this signer in the product's PatchCertificates (machines then need the rebuilt product, or a patch that adds the row, before patches signed by it apply without a prompt).",
-          related: [targetLocation(target, `target product ${target.productCode}`)],
+            target.certificates.length > 0
+              ? l10n.t("{0} is signed by {1} (SHA-1 {2}), but its target {3} lists {4} in MsiPatchCertificate. Windows Installer will ask for an administrator to apply it. Sign the patch with a listed certificate, or list this signer in the product's PatchCertificates (machines then need the rebuilt product, or a patch that adds the row, before patches signed by it apply without a prompt).", name, describeCertificate(signer), signer.sha1, target.label, describeCertificates(target.certificates))
+              : l10n.t("{0} is signed by {1} (SHA-1 {2}), but its target {3} lists no certificate in MsiPatchCertificate. Windows Installer will ask for an administrator to apply it. Sign the patch with a listed certificate, or list this signer in the product's PatchCertificates (machines then need the rebuilt product, or a patch that adds the row, before patches signed by it apply without a prompt).", name, describeCertificate(signer), signer.sha1, target.label),
+          related: [targetLocation(target, l10n.t('target product {0}', target.productCode))],
           fixes,
         });
       }

@@ -2,6 +2,7 @@
 // InstallerVersion, properties, registry writes and patch certificates, each with the element
 // that authored it.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { FileSystem } from '../fs';
 import { findExisting, isAbsoluteAuthoredPath, isForeignAbsolutePath, toHostPath } from '../paths';
@@ -181,33 +182,33 @@ function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
 
 /** A scope decided at build time; rules that depend on the scope leave such a product alone. */
 function unknownScope(what: string, unresolved: string[], element: WixElement, attribute: string): ScopeInfo {
-  return { scope: 'perMachine', perMachine: true, reason: `${what} depends on ${unresolved.join(', ')}, which the sources do not define`, element, attribute, unresolved };
+  return { scope: 'perMachine', perMachine: true, reason: l10n.t('{0} depends on {1}, which the sources do not define', what, unresolved.join(', ')), element, attribute, unresolved };
 }
 
 function scopeV3(packageElement: WixElement | undefined, properties: PropertyAssignment[]): ScopeInfo {
   const installScopeUnresolved = packageElement?.resolved('InstallScope')?.unresolved ?? [];
   if (packageElement && installScopeUnresolved.length > 0) return unknownScope('Package/@InstallScope', installScopeUnresolved, packageElement, 'InstallScope');
   const installScope = packageElement?.value('InstallScope');
-  if (installScope === 'perMachine') return { scope: 'perMachine', perMachine: true, reason: 'Package/@InstallScope is perMachine', element: packageElement, attribute: 'InstallScope' };
-  if (installScope === 'perUser') return { scope: 'perUser', perMachine: false, reason: 'Package/@InstallScope is perUser', element: packageElement, attribute: 'InstallScope' };
+  if (installScope === 'perMachine') return { scope: 'perMachine', perMachine: true, reason: l10n.t('{0} is {1}', 'Package/@InstallScope', 'perMachine'), element: packageElement, attribute: 'InstallScope' };
+  if (installScope === 'perUser') return { scope: 'perUser', perMachine: false, reason: l10n.t('{0} is {1}', 'Package/@InstallScope', 'perUser'), element: packageElement, attribute: 'InstallScope' };
   const allUsers = [...properties].reverse().find((p) => p.name === 'ALLUSERS' && p.authoring === 'Property');
   if (allUsers) {
     const where = { element: allUsers.element, attribute: allUsers.valueAttribute ?? allUsers.nameAttribute };
-    if (allUsers.value.unresolved.length > 0) return unknownScope('The ALLUSERS property', allUsers.value.unresolved, where.element, where.attribute);
+    if (allUsers.value.unresolved.length > 0) return unknownScope(l10n.t('The ALLUSERS property'), allUsers.value.unresolved, where.element, where.attribute);
     const value = allUsers.value.value.trim();
-    if (value === '1') return { scope: 'perMachine', perMachine: true, reason: 'the ALLUSERS property is 1', ...where };
+    if (value === '1') return { scope: 'perMachine', perMachine: true, reason: l10n.t('the ALLUSERS property is 1'), ...where };
     if (value === '2') {
       const perUser = properties.some((p) => p.name === 'MSIINSTALLPERUSER' && p.value.value.trim() === '1');
       return perUser
-        ? { scope: 'perUserOrMachine', perMachine: false, reason: 'ALLUSERS is 2 and MSIINSTALLPERUSER is 1 (per-user unless chosen otherwise)', ...where }
-        : { scope: 'perMachineOrUser', perMachine: true, reason: 'ALLUSERS is 2 (per-machine for administrators)', ...where };
+        ? { scope: 'perUserOrMachine', perMachine: false, reason: l10n.t('ALLUSERS is 2 and MSIINSTALLPERUSER is 1 (per-user unless chosen otherwise)'), ...where }
+        : { scope: 'perMachineOrUser', perMachine: true, reason: l10n.t('ALLUSERS is 2 (per-machine for administrators)'), ...where };
     }
-    return { scope: 'perUser', perMachine: false, reason: `the ALLUSERS property is "${value}"`, ...where };
+    return { scope: 'perUser', perMachine: false, reason: l10n.t('the ALLUSERS property is "{0}"', value), ...where };
   }
   if (packageElement?.value('InstallPrivileges') === 'limited') {
-    return { scope: 'perUser', perMachine: false, reason: 'Package/@InstallPrivileges is limited', element: packageElement, attribute: 'InstallPrivileges' };
+    return { scope: 'perUser', perMachine: false, reason: l10n.t('{0} is {1}', 'Package/@InstallPrivileges', 'limited'), element: packageElement, attribute: 'InstallPrivileges' };
   }
-  return { scope: 'perUser', perMachine: false, reason: 'no InstallScope and no ALLUSERS property (WiX v3 default: per-user)', element: packageElement };
+  return { scope: 'perUser', perMachine: false, reason: l10n.t('no InstallScope and no ALLUSERS property (WiX v3 default: per-user)'), element: packageElement };
 }
 
 function scopeV4(packageElement: WixElement): ScopeInfo {
@@ -217,15 +218,15 @@ function scopeV4(packageElement: WixElement): ScopeInfo {
   const where = { element: packageElement, attribute: scope === undefined ? undefined : 'Scope' };
   switch (scope) {
     case 'perUser':
-      return { scope, perMachine: false, reason: 'Package/@Scope is perUser', ...where };
+      return { scope, perMachine: false, reason: l10n.t('{0} is {1}', 'Package/@Scope', 'perUser'), ...where };
     case 'perMachineOrUser':
-      return { scope, perMachine: true, reason: 'Package/@Scope is perMachineOrUser (ALLUSERS=2, per-machine by default)', ...where };
+      return { scope, perMachine: true, reason: l10n.t('{0} is {1} (ALLUSERS=2, per-machine by default)', 'Package/@Scope', 'perMachineOrUser'), ...where };
     case 'perUserOrMachine':
-      return { scope, perMachine: false, reason: 'Package/@Scope is perUserOrMachine (ALLUSERS=2 with MSIINSTALLPERUSER=1, per-user by default)', ...where };
+      return { scope, perMachine: false, reason: l10n.t('{0} is {1} (ALLUSERS=2 with MSIINSTALLPERUSER=1, per-user by default)', 'Package/@Scope', 'perUserOrMachine'), ...where };
     case 'perMachine':
-      return { scope, perMachine: true, reason: 'Package/@Scope is perMachine', ...where };
+      return { scope, perMachine: true, reason: l10n.t('{0} is {1}', 'Package/@Scope', 'perMachine'), ...where };
     default:
-      return { scope: 'perMachine', perMachine: true, reason: 'Package/@Scope defaults to perMachine in WiX v4 and later', ...where };
+      return { scope: 'perMachine', perMachine: true, reason: l10n.t('{0} defaults to {1} in WiX v4 and later', 'Package/@Scope', 'perMachine'), ...where };
   }
 }
 
@@ -236,21 +237,21 @@ function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: Compilat
   const minimum = /arm/.test(platform) ? 500 : /x64|intel64|ia64/.test(platform) ? 200 : 0;
   const byDefault = wixVersion === 4 ? 500 : Math.max(minimum, 100);
   if (authored && authored.unresolved.length > 0) {
-    return { value: byDefault, reason: `InstallerVersion depends on ${authored.unresolved.join(', ')}, which the sources do not define`, element, authored: true, unresolved: authored.unresolved };
+    return { value: byDefault, reason: l10n.t('{0} depends on {1}, which the sources do not define', 'InstallerVersion', authored.unresolved.join(', ')), element, authored: true, unresolved: authored.unresolved };
   }
   const parsed = authored !== undefined && /^\s*\d+\s*$/.test(authored.value) ? Number(authored.value) : undefined;
   const known = { element, unresolved: [] };
   if (parsed !== undefined) {
     return parsed >= minimum
-      ? { value: parsed, reason: `InstallerVersion is ${parsed}`, authored: true, ...known }
-      : { value: minimum, reason: `InstallerVersion is ${parsed}, raised to ${minimum} for ${platform}`, authored: true, ...known };
+      ? { value: parsed, reason: l10n.t('{0} is {1}', 'InstallerVersion', parsed), authored: true, ...known }
+      : { value: minimum, reason: l10n.t('InstallerVersion is {0}, raised to {1} for {2}', parsed, minimum, platform), authored: true, ...known };
   }
   const reason =
     wixVersion === 4
-      ? 'WiX v4 and later default InstallerVersion to 500'
+      ? l10n.t('WiX v4 and later default InstallerVersion to 500')
       : minimum > 0
-        ? `WiX v3 defaults InstallerVersion to ${minimum} on ${platform}`
-        : 'WiX v3 defaults InstallerVersion to 100 when it is not authored';
+        ? l10n.t('WiX v3 defaults InstallerVersion to {0} on {1}', minimum, platform)
+        : l10n.t('WiX v3 defaults InstallerVersion to 100 when it is not authored');
   return { value: byDefault, reason, authored: false, ...known };
 }
 

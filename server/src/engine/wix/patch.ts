@@ -2,6 +2,7 @@
 // signers its PatchFamily/DigitalCertificateRef elements add to the targets' MsiPatchCertificate
 // table for later patches.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { CertificateInfo, CertificateReadResult } from '../certificates';
 import type { FileSystem } from '../fs';
@@ -224,7 +225,7 @@ function buildPatch(
   patch.builds = builtPatches(patch, inputs);
   if (patch.targets.length === 0) {
     // A v3 patch takes its targets from the transforms on pyro's command line; its build names them.
-    for (const { database } of patch.builds) for (const code of database.targetProductCodes) byCode(code, `the Template of ${path.basename(database.path)}`);
+    for (const { database } of patch.builds) for (const code of database.targetProductCodes) byCode(code, l10n.t('the Template of {0}', path.basename(database.path)));
   }
   return patch;
 }
@@ -296,7 +297,7 @@ function builtPatches(patch: PatchModel, inputs: PatchInputs): BuiltPatch[] {
   if (patch.patchCode) {
     const code = normalizeProductCode(patch.patchCode);
     const same = patches.filter((database) => database.patchCode && normalizeProductCode(database.patchCode) === code);
-    if (same.length > 0) return same.map((database) => ({ database, via: 'same PatchCode' }));
+    if (same.length > 0) return same.map((database) => ({ database, via: l10n.t('same PatchCode') }));
   }
   const project = patch.unit.project;
   const folder = project?.folder ?? patch.element.source.folder;
@@ -305,5 +306,5 @@ function builtPatches(patch: PatchModel, inputs: PatchInputs): BuiltPatch[] {
   const isIntermediate = (file: string): boolean => path.relative(folder, file).split(path.sep).some((part) => part.toLowerCase() === 'obj');
   return patches
     .filter((database) => isInside(folder, database.path) && !isIntermediate(database.path) && path.basename(database.path).toLowerCase() === name)
-    .map((database) => ({ database, via: project ? `output of ${path.basename(project.path)}` : `named after ${path.basename(patch.element.source.path)}` }));
+    .map((database) => ({ database, via: project ? l10n.t('output of {0}', path.basename(project.path)) : l10n.t('named after {0}', path.basename(patch.element.source.path)) }));
 }

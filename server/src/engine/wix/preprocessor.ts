@@ -3,6 +3,7 @@
 // cannot be decided here (it depends on a command-line or environment variable) is kept, and
 // its elements carry the condition, so rules can say "inside <?if …?>" — see docs/preprocessor.md.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { FileSystem } from '../fs';
 import { findExisting, isAbsoluteAuthoredPath, toHostPath } from '../paths';
@@ -233,7 +234,7 @@ class Preprocessor {
       let condition = inherited;
       for (const frame of frames) {
         if (frame.active === false) return { skip: true, condition };
-        if (frame.active === undefined) condition = condition ? `${condition} and ${frame.text}` : frame.text;
+        if (frame.active === undefined) condition = condition ? l10n.t('{0} and {1}', condition, frame.text) : frame.text;
       }
       return { skip: false, condition };
     };
@@ -249,7 +250,7 @@ class Preprocessor {
     }
     if (frames.length > 0) {
       const last = nodes[nodes.length - 1];
-      this.notices.push({ source, span: last ? last.span : parent.xml.nameSpan, message: `${frames.length} <?if?> block(s) are not closed with <?endif?>` });
+      this.notices.push({ source, span: last ? last.span : parent.xml.nameSpan, message: l10n.t('{0} <?if?> block(s) are not closed with <?endif?>', frames.length) });
     }
   }
 
@@ -284,7 +285,7 @@ class Preprocessor {
         if (!frame) return this.stray(pi, source);
         frame.active = frame.taken === undefined ? undefined : !frame.taken;
         frame.taken = true;
-        frame.text = `<?else?> of ${frame.text}`;
+        frame.text = l10n.t('<?else?> of {0}', frame.text);
         return;
       }
       case 'endif':
@@ -310,7 +311,7 @@ class Preprocessor {
       case 'define': {
         const match = /^([A-Za-z_][\w.]*)\s*(?:=\s*(.*))?$/s.exec(pi.data);
         if (!match) {
-          this.notices.push({ source, span: pi.span, message: `Cannot read ${describe}: expected <?define Name = "value"?>` });
+          this.notices.push({ source, span: pi.span, message: l10n.t('Cannot read {0}: expected {1}', describe, '<?define Name = "value"?>') });
           return;
         }
         const raw = (match[2] ?? '').trim().replace(/^"(.*)"$/s, '$1');
@@ -331,7 +332,7 @@ class Preprocessor {
   }
 
   private stray(pi: XmlProcessingInstruction, source: SourceFile): void {
-    this.notices.push({ source, span: pi.span, message: `<?${pi.target}?> without a matching opening instruction` });
+    this.notices.push({ source, span: pi.span, message: l10n.t('{0} without a matching opening instruction', `<?${pi.target}?>`) });
   }
 
   private evaluateOpening(pi: XmlProcessingInstruction, source: SourceFile): Truth {
@@ -351,21 +352,21 @@ class Preprocessor {
   private include(pi: XmlProcessingInstruction, source: SourceFile, parent: WixElement, condition: string | undefined): void {
     const authored = this.substitute(pi.data.trim().replace(/^"(.*)"$/, '$1'), source);
     if (authored.unresolved.length > 0) {
-      this.notices.push({ source, span: pi.dataSpan, message: `Cannot resolve ${authored.unresolved.join(', ')} in the include path; its content is not analysed` });
+      this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Cannot resolve {0} in the include path; its content is not analysed', authored.unresolved.join(', ')) });
       return;
     }
     const target = this.resolveInclude(authored.value, source);
     if (!target) {
-      this.notices.push({ source, span: pi.dataSpan, message: `Include file not found: ${authored.value}` });
+      this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Include file not found: {0}', authored.value) });
       return;
     }
     if (this.includeStack.includes(target) || this.includeStack.length >= MAX_INCLUDE_DEPTH) {
-      this.notices.push({ source, span: pi.dataSpan, message: `${authored.value} includes itself (directly or through other includes); not followed` });
+      this.notices.push({ source, span: pi.dataSpan, message: l10n.t('{0} includes itself (directly or through other includes); not followed', authored.value) });
       return;
     }
     const included = this.options.sources.get(target);
     if (!included) {
-      this.notices.push({ source, span: pi.dataSpan, message: `Cannot read include file ${target}` });
+      this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Cannot read include file {0}', target) });
       return;
     }
     this.includes.push(target);

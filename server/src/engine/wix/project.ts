@@ -2,7 +2,6 @@
 // .wxs below their folder unless told otherwise); without one, the .wxs files of the analysed
 // folder tree form one unit, which is what `wix build *.wxs` would link.
 
-import { realpathSync } from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { CERTIFICATE_EXTENSIONS } from '../certificates';
@@ -69,8 +68,8 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
     else if (extension === '.sdp' || extension === '.xml') files.manifestCandidates.push(filePath);
   };
   const walk = (folder: string, depth: number): void => {
-    const key = realPathKey(folder);
-    if (visitedFolders.has(key) || depth > 64) return;
+    const key = fs.realPath ? fs.realPath(folder) : folder;
+    if (key === undefined || visitedFolders.has(key) || depth > 64) return;
     visitedFolders.add(key);
     for (const entry of fs.readDirectory(folder)) {
       const child = path.join(folder, entry.name);
@@ -85,14 +84,6 @@ export function collectFiles(fs: FileSystem, roots: string[]): WorkspaceFiles {
   }
   for (const list of [files.sources, files.includes, files.projects, files.certificates, files.packages, files.idtFiles, files.manifestCandidates, files.all]) list.sort();
   return files;
-}
-
-function realPathKey(folder: string): string {
-  try {
-    return realpathSync.native(folder);
-  } catch {
-    return folder;
-  }
 }
 
 export function readProject(projectPath: string, fs: FileSystem, sources: SourceCache): WixProject | undefined {

@@ -9,6 +9,7 @@
 // wins, Directory.Build.* come in through Microsoft.Common.props/.targets (so SDK-style projects
 // get them and WiX v3 projects, whose wix.targets imports neither, do not).
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import type { FileSystem } from '../fs';
@@ -70,13 +71,13 @@ interface TargetDefinition {
 /** Targets that Microsoft.Common.CurrentVersion.targets defines empty for projects to override. */
 const COMMON_EMPTY_TARGETS = ['BeforeBuild', 'AfterBuild', 'BeforeRebuild', 'AfterRebuild', 'BeforeClean', 'AfterClean', 'BeforeResolveReferences', 'AfterResolveReferences', 'BeforeCompile', 'AfterCompile', 'BeforePublish', 'AfterPublish'];
 /** WiX's signing hooks, and which output makes WiX call each one. */
-const WIX_SIGNING_HOOKS = new Map([
-  ['signcabs', 'a package (.msi)'],
-  ['signmsi', 'a package (.msi)'],
-  ['signmsm', 'a merge module (.msm)'],
-  ['signcontainers', 'a bundle'],
-  ['signbundleengine', 'a bundle'],
-  ['signbundle', 'a bundle'],
+const WIX_SIGNING_HOOKS = new Map<string, 'package' | 'module' | 'bundle'>([
+  ['signcabs', 'package'],
+  ['signmsi', 'package'],
+  ['signmsm', 'module'],
+  ['signcontainers', 'bundle'],
+  ['signbundleengine', 'bundle'],
+  ['signbundle', 'bundle'],
 ]);
 /** Targets WiX's Signing target runs for every output type, patches included, when SignOutput is true. */
 const WIX_SIGNING_BRACKETS = new Set(['beforesigning', 'aftersigning']);
@@ -84,13 +85,13 @@ const WIX_SIGNING_BRACKETS = new Set(['beforesigning', 'aftersigning']);
 const WIX3_EMPTY_TARGETS = ['BeforeBuild', 'AfterBuild', 'BeforeRebuild', 'AfterRebuild', 'BeforeClean', 'AfterClean', 'BeforeResolveReferences', 'AfterResolveReferences', 'BeforeCompileAndLink', 'AfterCompileAndLink', 'BeforeSigning', 'AfterSigning', 'SignMsm', 'SignCabs', 'SignMsi', 'SignContainers', 'SignBundleEngine', 'SignBundle'];
 
 /** Commands that sign a file (a `verify` or `extract` run of the same tool does not). */
-const SIGNING_COMMANDS: { pattern: RegExp; tool: string }[] = [
+const SIGNING_COMMANDS: { pattern: RegExp; tool: string | (() => string) }[] = [
   { pattern: command('signtool', /\s+sign\b/), tool: 'signtool' },
   { pattern: command('azuresigntool', /\s+sign\b/), tool: 'AzureSignTool' },
   { pattern: command('osslsigncode', /(?!\s+(?:verify|extract-signature|remove-signature|extract-data)\b)/), tool: 'osslsigncode' },
   { pattern: command('jsign(?:-[\\d.]+)?', /(?!\s+(?:extract|remove|tag)\b)/), tool: 'jsign' },
   { pattern: /\bSet-AuthenticodeSignature\b/i, tool: 'Set-AuthenticodeSignature' },
-  { pattern: command('sign', /\s+code\b/), tool: 'the Sign CLI' },
+  { pattern: command('sign', /\s+code\b/), tool: () => l10n.t('the Sign CLI') },
   { pattern: command('relic', /\s+sign\b/), tool: 'relic' },
   { pattern: command('signclient', /\s+sign\b/), tool: 'SignClient' },
   { pattern: command('smctl', /\s+sign\b/), tool: 'smctl' },
@@ -128,7 +129,7 @@ class Evaluation {
     const implicitSdk = Boolean(attr(root, 'Sdk')?.value?.trim()) || childElements(root).some((child) => child.localName === 'Sdk');
     if (implicitSdk) this.importDirectoryBuild('props', 0);
     this.visit(project, 0);
-    if (implicitSdk) this.importCommonTargets(0, 'the SDK (Microsoft.Common.targets)');
+    if (implicitSdk) this.importCommonTargets(0, l10n.t('the SDK (Microsoft.Common.targets)'));
   }
 
   private visit(source: SourceFile, depth: number): void {
@@ -183,7 +184,7 @@ class Evaluation {
     if (!project) return;
     if (attr(element, 'Sdk')?.value?.trim()) {
       if (/sdk\.props$/i.test(project)) this.importDirectoryBuild('props', depth);
-      else if (/sdk\.targets$/i.test(project)) this.importCommonTargets(depth, 'the SDK (Microsoft.Common.targets)');
+      else if (/sdk\.targets$/i.test(project)) this.importCommonTargets(depth, l10n.t('the SDK (Microsoft.Common.targets)'));
       return;
     }
     const fileName = project.split(/[\\/]/).pop() ?? '';
@@ -345,24 +346,31 @@ class Evaluation {
         file: source.path,
         source,
         node: evidence?.node ?? element,
-        description: `target ${definition.name} in ${this.where(source)}${evidence ? ` (${evidence.tool})` : ''}`,
+        description: evidence ? l10n.t('target {0} in {1} ({2})', definition.name, this.where(source), evidence.tool) : l10n.t('target {0} in {1}', definition.name, this.where(source)),
       };
       const last = effective.get(lower)!;
+      const hook = WIX_SIGNING_HOOKS.get(lower);
       if (last !== definition) {
-        const replacement = last.standard
-          ? `${last.standard}, imported after it, defines an empty ${last.name} that replaces it (the last definition of a target wins); hook the step in with AfterTargets="Build" instead`
-          : `the ${last.name} in ${this.where(last.source!)} replaces it`;
-        ineffective.push({ ...step, explanation: `${capitalize(step.description)} never runs: ${replacement}.` });
-      } else if (WIX_SIGNING_HOOKS.has(lower) && !this.isWired(element, definition.name)) {
-        ineffective.push({ ...step, explanation: `${capitalize(step.description)} never runs for a patch: WiX calls ${definition.name} only when it builds ${WIX_SIGNING_HOOKS.get(lower)}.` });
+        const explanation = last.standard
+          ? l10n.t('{0} never runs: {1}, imported after it, defines an empty {2} that replaces it (the last definition of a target wins); hook the step in with AfterTargets="Build" instead.', capitalize(step.description), last.standard, last.name)
+          : l10n.t('{0} never runs: the {1} in {2} replaces it.', capitalize(step.description), last.name, this.where(last.source!));
+        ineffective.push({ ...step, explanation });
+      } else if (hook && !this.isWired(element, definition.name)) {
+        const explanation =
+          hook === 'package'
+            ? l10n.t('{0} never runs for a patch: WiX calls {1} only when it builds a package (.msi).', capitalize(step.description), definition.name)
+            : hook === 'module'
+              ? l10n.t('{0} never runs for a patch: WiX calls {1} only when it builds a merge module (.msm).', capitalize(step.description), definition.name)
+              : l10n.t('{0} never runs for a patch: WiX calls {1} only when it builds a bundle.', capitalize(step.description), definition.name);
+        ineffective.push({ ...step, explanation });
       } else if (WIX_SIGNING_BRACKETS.has(lower) && !this.signOutputSomewhere && !this.isWired(element, definition.name)) {
-        ineffective.push({ ...step, explanation: `${capitalize(step.description)} runs only when SignOutput is true, and no file of the project sets it.` });
+        ineffective.push({ ...step, explanation: l10n.t('{0} runs only when SignOutput is true, and no file of the project sets it.', capitalize(step.description)) });
       } else if (evidence) signing.push(step);
       else namedOnly.push(step);
     }
     const postBuild = this.postBuildEvents.flatMap(({ source, element }) => {
       const tool = signingTool(this.expand(innerText(element), source).text);
-      return tool ? [{ file: source.path, source, node: element, description: `PostBuildEvent in ${this.where(source)} (${tool})` }] : [];
+      return tool ? [{ file: source.path, source, node: element, description: l10n.t('{0} in {1} ({2})', 'PostBuildEvent', this.where(source), tool) }] : [];
     });
     const step = signing[0] ?? postBuild[0] ?? namedOnly[0];
     return { ...(step ? { step } : {}), ineffective, files: this.sources.map((source) => source.path) };
@@ -376,7 +384,7 @@ class Evaluation {
       if (name.toLowerCase() === 'exec') {
         const tool = signingTool(this.expand(attr(task, 'Command')?.value ?? '', source).text);
         if (tool) return { node: task, tool };
-      } else if (isSigningTaskName(name)) return { node: task, tool: `${name} task` };
+      } else if (isSigningTaskName(name)) return { node: task, tool: l10n.t('{0} task', name) };
     }
     return undefined;
   }
@@ -432,9 +440,9 @@ function fileAbove(fs: FileSystem, startFolder: string, name: string): string | 
 }
 
 function signingTool(commandLine: string): string | undefined {
-  for (const { pattern, tool } of SIGNING_COMMANDS) if (pattern.test(commandLine)) return tool;
+  for (const { pattern, tool } of SIGNING_COMMANDS) if (pattern.test(commandLine)) return typeof tool === 'string' ? tool : tool();
   const script = SIGNING_SCRIPT.exec(commandLine);
-  return script ? `script ${script[1]}` : undefined;
+  return script ? l10n.t('script {0}', script[1]) : undefined;
 }
 
 /** Sign, SignPatch, sign_msp, Signing… but not SignatureCheck or Signal: checking a signature is not signing. */
@@ -503,7 +511,7 @@ export function signingTargetFixes(project: SourceFile, certificates: { sha1: st
   if (unique.length === 0) {
     return [
       build(
-        `Add a ${targetName} target (signtool, SHA-256, timestamped); fill in your certificate's SHA-1 thumbprint`,
+        l10n.t("Add a {0} target (signtool, SHA-256, timestamped); fill in your certificate's SHA-1 thumbprint", targetName),
         '',
         'Put here the SHA-1 thumbprint of your patch-signing certificate: one that the target products list in PatchCertificates (MsiPatchCertificate), installed in the certificate store of the machine that builds. CI can pass it with /p:PatchSigningCertificateThumbprint=...',
         false,
@@ -512,7 +520,7 @@ export function signingTargetFixes(project: SourceFile, certificates: { sha1: st
   }
   return unique.map((certificate, index) =>
     build(
-      `Add a ${targetName} target (signtool, SHA-256, timestamped) with ${certificate.description} (SHA-1 ${certificate.sha1.toUpperCase()})`,
+      l10n.t('Add a {0} target (signtool, SHA-256, timestamped) with {1} (SHA-1 {2})', targetName, certificate.description, certificate.sha1.toUpperCase()),
       certificate.sha1.toUpperCase(),
       `${certificate.description}, a certificate the target products list in PatchCertificates. signtool finds it by thumbprint in the certificate store; CI can pass another with /p:PatchSigningCertificateThumbprint=...`,
       index === 0,
