@@ -269,8 +269,10 @@ const fixtures = path.join(repoRoot, 'test', 'fixtures', 'cli');
 
 function cli(args: string[], cwdForRun = fixtures): { status: number | null; stdout: string; stderr: string } {
   assert.ok(fs.existsSync(cliPath), `${cliPath} is missing: run "npm run build" first`);
-  const env = { ...process.env };
+  // The assertions are on English text: the machine's own locale must not choose the language.
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
   delete env.NO_COLOR;
+  delete env.LANGUAGE;
   const result = spawnSync(process.execPath, [cliPath, ...args], { cwd: cwdForRun, encoding: 'utf8', env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
