@@ -30,7 +30,7 @@ export class PackageViewProvider implements vscode.CustomReadonlyEditorProvider 
     const render = async (): Promise<void> => {
       try {
         const client = this.client();
-        if (!client) throw new Error('the wix-uac language server is not running');
+        if (!client) throw new Error(vscode.l10n.t('The wix-uac language server is not running.'));
         const inspection = await client.sendRequest<Inspection>(INSPECT_REQUEST, { uri: document.uri.toString() });
         fixes = inspection.findings.flatMap((finding) => finding.fixes);
         panel.webview.html = page(inspection, nonce, vscode.workspace.asRelativePath(document.uri));
@@ -53,12 +53,49 @@ export class PackageViewProvider implements vscode.CustomReadonlyEditorProvider 
         try {
           await vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
         } catch (error) {
-          void vscode.window.showErrorMessage(`wix-uac: ${error instanceof Error ? error.message : String(error)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('wix-uac: {0}', error instanceof Error ? error.message : String(error)));
         }
       }),
     ];
     panel.onDidDispose(() => subscriptions.forEach((subscription) => subscription.dispose()));
     await render();
+  }
+}
+
+function severityLabel(severity: string): string {
+  switch (severity) {
+    case 'error':
+      return vscode.l10n.t('error');
+    case 'warning':
+      return vscode.l10n.t('warning');
+    case 'information':
+      return vscode.l10n.t('information');
+    case 'hint':
+      return vscode.l10n.t('hint');
+    default:
+      return severity;
+  }
+}
+
+function signatureStateLabel(state: NonNullable<Inspection['signature']>['state']): string {
+  switch (state) {
+    case 'valid':
+      return vscode.l10n.t('signed, the signature verifies');
+    case 'invalid':
+      return vscode.l10n.t('signed, but the signature does not verify');
+    case 'unsigned':
+      return vscode.l10n.t('not signed');
+  }
+}
+
+function validityLabel(validity: NonNullable<NonNullable<Inspection['signature']>['signer']>['validity']): string {
+  switch (validity) {
+    case 'valid':
+      return vscode.l10n.t({ message: 'valid', comment: ['Of a certificate, after its validity period'] });
+    case 'expired':
+      return vscode.l10n.t({ message: 'expired', comment: ['Of a certificate, after its validity period'] });
+    case 'not-yet-valid':
+      return vscode.l10n.t({ message: 'not yet valid', comment: ['Of a certificate, after its validity period'] });
   }
 }
 
@@ -73,51 +110,66 @@ function rows(pairs: [string, string][]): string {
 function page(inspection: Inspection, nonce: string, title: string): string {
   const body: string[] = [`<h1>${escape(title)}</h1>`];
   if (inspection.error) {
-    body.push(`<p class="error">Cannot be read: ${escape(inspection.error)}</p>`);
+    body.push(`<p class="error">${escape(vscode.l10n.t('Cannot be read: {0}', inspection.error))}</p>`);
   } else {
     if (inspection.status) body.push(`<p class="status">${escape(inspection.status)}</p>`);
     let fixIndex = 0;
     if (inspection.findings.length > 0) {
-      body.push('<h2>Problems</h2><ul class="findings">');
+      body.push(`<h2>${escape(vscode.l10n.t('Problems'))}</h2><ul class="findings">`);
       for (const finding of inspection.findings) {
         const buttons = finding.fixes.map((fix) => `<button data-fix="${fixIndex++}">${escape(fix.title)}</button>`).join(' ');
-        body.push(`<li class="${escape(finding.severity)}"><b>${escape(finding.severity)}</b> ${escape(finding.message)} <code>${escape(finding.ruleId)}</code> ${buttons}</li>`);
+        body.push(`<li class="${escape(finding.severity)}"><b>${escape(severityLabel(finding.severity))}</b> ${escape(finding.message)} <code>${escape(finding.ruleId)}</code> ${buttons}</li>`);
       }
       body.push('</ul>');
     }
     const signature = inspection.signature;
     if (signature) {
-      const pairs: [string, string][] = [['Verdict', signature.state]];
-      for (const problem of signature.problems) pairs.push(['Problem', problem]);
+      const pairs: [string, string][] = [[vscode.l10n.t({ message: 'Verdict', comment: ['Row label in the package view: whether the package is signed and the signature verifies'] }), signatureStateLabel(signature.state)]];
+      for (const problem of signature.problems) pairs.push([vscode.l10n.t('Problem'), problem]);
       if (signature.signer) {
-        pairs.push(['Signer', signature.signer.subject], ['Issuer', signature.signer.issuer], ['SHA-1 thumbprint', signature.signer.sha1]);
-        pairs.push(['Valid', `${signature.signer.notBefore.slice(0, 10)} – ${signature.signer.notAfter.slice(0, 10)} (${signature.signer.validity})`]);
+        pairs.push([vscode.l10n.t('Signer'), signature.signer.subject], [vscode.l10n.t('Issuer'), signature.signer.issuer], [vscode.l10n.t('SHA-1 thumbprint'), signature.signer.sha1]);
+        pairs.push([vscode.l10n.t({ message: 'Valid', comment: ['Row label in the package view: the validity period of the signer certificate'] }), `${signature.signer.notBefore.slice(0, 10)} – ${signature.signer.notAfter.slice(0, 10)} (${validityLabel(signature.signer.validity)})`]);
       }
-      if (signature.digestAlgorithm) pairs.push(['Digest algorithm', signature.digestAlgorithm]);
-      pairs.push(['MsiDigitalSignatureEx', signature.hasMsiDigitalSignatureEx ? 'yes' : 'no']);
+      if (signature.digestAlgorithm) pairs.push([vscode.l10n.t('Digest algorithm'), signature.digestAlgorithm]);
+      pairs.push(['MsiDigitalSignatureEx', signature.hasMsiDigitalSignatureEx ? vscode.l10n.t('yes') : vscode.l10n.t('no')]);
       if (signature.trust) {
         for (const target of signature.trust.targets) {
-          pairs.push(['Target product', `${target.product} ${target.productCode}: ${target.trusts === true ? `trusts this signer${target.once ? ` ${target.once}` : ''}` : target.trusts === false ? `does not trust this signer (lists ${target.lists})` : target.lists}; UAC patching ${target.status}`]);
+          const trust =
+            target.trusts === true
+              ? target.once
+                ? vscode.l10n.t('trusts this signer {0}', target.once)
+                : vscode.l10n.t('trusts this signer')
+              : target.trusts === false
+                ? vscode.l10n.t('does not trust this signer (lists {0})', target.lists)
+                : target.lists;
+          pairs.push([vscode.l10n.t('Target product'), vscode.l10n.t('{0} {1}: {2}; UAC patching {3}', target.product, target.productCode, trust, target.status)]);
         }
-        for (const code of signature.trust.missingTargets) pairs.push(['Target product', `${code}: not in the workspace`]);
+        for (const code of signature.trust.missingTargets) pairs.push([vscode.l10n.t('Target product'), vscode.l10n.t('{0}: not in the workspace', code)]);
       }
-      body.push('<h2>Signature</h2>', rows(pairs));
+      body.push(`<h2>${escape(vscode.l10n.t('Signature'))}</h2>`, rows(pairs));
     }
-    if (inspection.summary.length > 0) body.push('<h2>Summary information</h2>', rows(inspection.summary.map(({ name, value }) => [name, value])));
+    if (inspection.summary.length > 0) body.push(`<h2>${escape(vscode.l10n.t('Summary information'))}</h2>`, rows(inspection.summary.map(({ name, value }) => [name, value])));
     if (inspection.streams) {
-      const list = (streams: NonNullable<Inspection["streams"]>): string => streams.length === 0 ? "" :
-        `<ul>${streams.map((stream) => `<li>${escape(stream.name)} ${stream.kind === 'storage' ? '(storage)' : `— ${stream.size} bytes${stream.isTable ? ', table' : ''}`}${list(stream.children)}</li>`).join('')}</ul>`;
-      body.push(`<details><summary>Streams</summary>${list(inspection.streams)}</details>`);
+      const list = (streams: NonNullable<Inspection['streams']>): string =>
+        streams.length === 0
+          ? ''
+          : `<ul>${streams
+              .map((stream) => {
+                const kind = stream.kind === 'storage' ? vscode.l10n.t('(storage)') : stream.isTable ? vscode.l10n.t('— {0} bytes, table', stream.size) : vscode.l10n.t('— {0} bytes', stream.size);
+                return `<li>${escape(stream.name)} ${escape(kind)}${list(stream.children)}</li>`;
+              })
+              .join('')}</ul>`;
+      body.push(`<details><summary>${escape(vscode.l10n.t('Streams'))}</summary>${list(inspection.streams)}</details>`);
     }
-    body.push(`<h2>Tables (${inspection.tables.length})</h2>`);
+    body.push(`<h2>${escape(vscode.l10n.t('Tables ({0})', inspection.tables.length))}</h2>`);
     for (const table of inspection.tables) {
       const head = table.columns.map((column) => `<th title="${escape(column.type)}">${escape(column.name)}${column.key ? ' 🔑' : ''}</th>`).join('');
       const cells = table.rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('');
-      const more = table.omittedRows > 0 ? `<p>… ${table.omittedRows} more rows (wix-uac inspect --table ${escape(table.name)} shows them all)</p>` : '';
+      const more = table.omittedRows > 0 ? `<p>${escape(vscode.l10n.t('… {0} more rows (wix-uac inspect --table {1} shows them all)', table.omittedRows, table.name))}</p>` : '';
       body.push(`<details><summary>${escape(table.name)} (${table.rowCount})</summary><table class="rows"><thead><tr>${head}</tr></thead><tbody>${cells}</tbody></table>${more}</details>`);
     }
   }
-  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+  return `<!DOCTYPE html><html lang="${escape(vscode.env.language)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }

@@ -1,5 +1,6 @@
 // The language server: keeps open buffers over the disk, re-runs the engine on every change and
 // turns its result into diagnostics, quick fixes, code lenses and hovers.
+import * as l10n from '@vscode/l10n';
 import * as nodeFs from 'fs';
 import * as path from 'path';
 import {
@@ -8,6 +9,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
+  LogMessageNotification,
   MarkupKind,
   ResponseError,
   TextDocuments,
@@ -22,7 +24,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, isInside, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
+import { ConfinedFileSystem, Engine, isInside, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
 import {
   APPLY_FIX_COMMAND,
   fixCommand,
@@ -35,13 +37,19 @@ import {
   type ApplyFixArguments,
   type ClientContext,
 } from './convert';
+import { setLocale } from '../engine/l10n';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
+import { fileWritesRefused, isWorkspaceTrusted, outsideWorkspaceRefused } from './workspace-trust';
+import { readLogLevel, ServerLog } from './log';
+import { serverStatus, STATUS_NOTIFICATION, type AnalysisState, type ServerStatus } from './status';
 
 const ANALYZE_WORKSPACE_COMMAND = 'wix-uac.analyzeWorkspace';
 
 interface AnalyzeWorkspaceSummary {
   files: number;
   findings: number;
+  /** Restricted Mode: only the open files were analysed. */
+  restricted?: boolean;
 }
 
 /**
@@ -82,12 +90,17 @@ function outermostFolders(folders: string[]): string[] {
 
 class WixUacServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly overlay = new OverlayFileSystem(new NodeFileSystem());
+  private overlay = new OverlayFileSystem(new NodeFileSystem());
   private engine = new Engine(this.overlay);
+  /** Restricted Mode (the client says the workspace is not trusted): the disk under the overlay, limited to the workspace folders. */
+  private confined: ConfinedFileSystem | undefined;
   private capabilities: ClientCapabilities = {};
   private workspaceFolders: string[] = [];
   private settings: Settings = { severityOverrides: {} };
   private reportedSettingsProblems = '';
+  private readonly log = new ServerLog((type, message) => void this.connection.sendNotification(LogMessageNotification.type, { type, message }));
+  /** JSON of the last wixUac/status sent, so an unchanged status is not sent again after every keystroke. */
+  private sentStatus = '';
   /** Open documents by path key: the URI the client spells them with, and the version last analysed. */
   private readonly openUris = new Map<string, string>();
   private readonly analyzedVersions = new Map<string, number>();
@@ -161,12 +174,14 @@ class WixUacServer {
     });
     connection.onRequest(INSPECT_REQUEST, ({ uri }: { uri: string }) => {
       const filePath = uriToPath(uri);
-      if (!filePath) throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: not a file: ${uri}`);
+      if (!filePath) throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: ${l10n.t('not a file: {0}', uri)}`);
       // The current analysis has read the file when it is in the workspace; a file outside it is read on its own.
       const options = { maxRows: INSPECT_MAX_ROWS };
-      const inspection = this.currentResult()?.inspect(filePath, options) ?? this.engine.inspect(filePath, { ...options, roots: this.roots() });
+      const restricted = this.confined ? this.analyzeOpenedPackage(filePath) : undefined;
+      const inspection = restricted?.inspect(filePath, options) ?? this.currentResult()?.inspect(filePath, options) ?? this.engine.inspect(filePath, { ...options, roots: this.roots() });
       const client = this.clientContext();
-      const findings = this.findingsIn(pathToUri(filePath)).map((finding) => ({
+      const fileFindings = restricted ? restricted.findings.filter((finding) => pathKey(finding.file) === pathKey(filePath)) : this.findingsIn(pathToUri(filePath));
+      const findings = fileFindings.map((finding) => ({
         ruleId: finding.ruleId,
         severity: finding.severity,
         message: finding.message,
@@ -180,13 +195,16 @@ class WixUacServer {
         return undefined;
       }
       if (command !== ANALYZE_WORKSPACE_COMMAND) {
-        throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: unknown command ${command}`);
+        throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: ${l10n.t('unknown command {0}', command)}`);
       }
       // Asked for by the user when something looks off: start from empty caches and resend everything.
       this.engine = new Engine(this.overlay);
+      // The analysis is synchronous: let the status reach the client before it holds the thread.
+      this.sendStatus('indexing');
+      await new Promise((resolve) => setImmediate(resolve));
       const failure = this.analyzeNow({ republishAll: true });
-      if (failure) throw new ResponseError(ErrorCodes.InternalError, `wix-uac: analysis failed: ${failure}`);
-      return { files: this.result?.files.length ?? 0, findings: this.result?.findings.length ?? 0 };
+      if (failure) throw new ResponseError(ErrorCodes.InternalError, `wix-uac: ${l10n.t('analysis failed: {0}', failure)}`);
+      return { files: this.result?.files.length ?? 0, findings: this.result?.findings.length ?? 0, ...(this.confined ? { restricted: true } : {}) };
     });
 
     documents.listen(connection);
@@ -194,9 +212,16 @@ class WixUacServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
+    // Diagnostics, lenses, hovers and fix titles in the editor's display language (English without one).
+    setLocale(params.locale);
     this.capabilities = params.capabilities;
     const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.workspaceFolders = folderUris.flatMap((uri) => uriToPath(uri) ?? []);
+    if (!isWorkspaceTrusted(params.initializationOptions)) {
+      this.confined = new ConfinedFileSystem(this.workspaceFolders);
+      this.overlay = new OverlayFileSystem(this.confined);
+      this.engine = new Engine(this.overlay);
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -226,7 +251,10 @@ class WixUacServer {
       connection.workspace.onDidChangeWorkspaceFolders((event) => this.changeWorkspaceFolders(event));
     }
     await this.loadSettings(undefined);
-    await this.readPackagesWithProgress();
+    this.log.info(`wix-uac language server started for ${this.roots().join(', ') || 'no folder'}`);
+    this.sendStatus('indexing');
+    // Restricted Mode reads a package only when the user opens it.
+    if (!this.confined) await this.readPackagesWithProgress();
     this.ready = true;
     this.scheduleAnalysis();
   }
@@ -238,13 +266,21 @@ class WixUacServer {
   private async readPackagesWithProgress(): Promise<void> {
     const supportsProgress = this.capabilities.window?.workDoneProgress === true;
     const progress = supportsProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-    progress?.begin('wix-uac: reading packages', 0, undefined, true);
+    progress?.begin(`wix-uac: ${l10n.t('reading packages')}`, 0, undefined, true);
+    const started = performance.now();
+    let packages = 0;
     try {
       await this.engine.readPackages(
         this.roots(),
-        (done, total, file) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done + 1}/${total} ${path.basename(file)}`),
+        (done, total, file) => {
+          packages = total;
+          progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done + 1}/${total} ${path.basename(file)}`);
+          this.sendStatus('indexing', { progress: { done, total } });
+          this.log.trace(`reading ${file}`);
+        },
         () => progress?.token.isCancellationRequested === true,
       );
+      this.log.info(`read ${packages} ${packages === 1 ? 'package' : 'packages'} in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       this.logError('reading packages failed', error);
     } finally {
@@ -254,11 +290,12 @@ class WixUacServer {
 
   /** Writes the fix's new files (never replacing a different file), then has the client apply the edits. */
   private async applyFix(fix: ApplyFixArguments | undefined): Promise<void> {
-    if (!fix || !Array.isArray(fix.createFiles)) throw new ResponseError(ErrorCodes.InvalidParams, 'wix-uac: applyFix needs a fix');
+    if (!fix || !Array.isArray(fix.createFiles)) throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: ${l10n.t('{0} needs a fix', 'applyFix')}`);
+    if (this.confined && fix.createFiles.length > 0) throw fileWritesRefused(fix.createFiles);
     for (const file of fix.createFiles) {
       const bytes = Buffer.from(file.base64, 'base64');
       if (nodeFs.existsSync(file.file)) {
-        if (!nodeFs.readFileSync(file.file).equals(bytes)) throw new ResponseError(ErrorCodes.InvalidRequest, `wix-uac: ${file.file} already exists with other content; not replaced`);
+        if (!nodeFs.readFileSync(file.file).equals(bytes)) throw new ResponseError(ErrorCodes.InvalidRequest, `wix-uac: ${l10n.t('{0} already exists with other content; not replaced', file.file)}`);
         continue;
       }
       nodeFs.mkdirSync(path.dirname(file.file), { recursive: true });
@@ -266,10 +303,19 @@ class WixUacServer {
     }
     const hasEdits = (fix.edit.documentChanges?.length ?? 0) > 0 || Object.keys(fix.edit.changes ?? {}).length > 0;
     if (hasEdits) {
-      const result = await this.connection.workspace.applyEdit({ label: 'wix-uac fix', edit: fix.edit });
-      if (!result.applied) throw new ResponseError(ErrorCodes.InvalidRequest, `wix-uac: the editor did not apply the fix${result.failureReason ? `: ${result.failureReason}` : ''}`);
+      const result = await this.connection.workspace.applyEdit({ label: l10n.t('wix-uac fix'), edit: fix.edit });
+      if (!result.applied) {
+        const reason = result.failureReason ? l10n.t('the editor did not apply the fix: {0}', result.failureReason) : l10n.t('the editor did not apply the fix');
+        throw new ResponseError(ErrorCodes.InvalidRequest, `wix-uac: ${reason}`);
+      }
     }
     this.scheduleAnalysis();
+  }
+
+  /** Restricted Mode: a package is read when the user opens it, if it is inside the workspace, and analysed with the open files. */
+  private analyzeOpenedPackage(filePath: string): AnalysisResult {
+    if (!this.confined?.allows(filePath)) throw outsideWorkspaceRefused(filePath);
+    return this.engine.analyze({ roots: [...this.roots(), filePath], severityOverrides: this.settings.severityOverrides, restricted: true });
   }
 
   private changeWorkspaceFolders({ added, removed }: WorkspaceFoldersChangeEvent): void {
@@ -278,6 +324,7 @@ class WixUacServer {
       ...this.workspaceFolders.filter((folder) => !removedPaths.has(pathKey(folder))),
       ...added.flatMap((folder) => uriToPath(folder.uri) ?? []),
     ];
+    this.confined?.setFolders(this.workspaceFolders);
     this.scheduleAnalysis();
   }
 
@@ -294,16 +341,23 @@ class WixUacServer {
     }
     const { settings, problems } = readSettings(section);
     this.settings = settings;
+    const logLevel = readLogLevel(section);
+    this.log.setLevel(logLevel.level);
+    if (logLevel.problem) this.log.warn(logLevel.problem);
     const report = problems.join('\n');
     if (report && report !== this.reportedSettingsProblems) {
-      for (const problem of problems) this.connection.console.warn(problem);
-      void this.connection.window.showWarningMessage(`wix-uac ignored some settings:\n${report}`);
+      for (const problem of problems) this.log.warn(problem);
+      void this.connection.window.showWarningMessage(l10n.t('wix-uac ignored some settings:\n{0}', report));
     }
     this.reportedSettingsProblems = report;
   }
 
-  /** Workspace folders, plus the folder of any open file outside them (all of them when no folder is open). */
+  /**
+   * Workspace folders, plus the folder of any open file outside them (all of them when no folder is
+   * open); in Restricted Mode the open files only (the engine reads what they name inside the workspace).
+   */
   private roots(): string[] {
+    if (this.confined) return this.documents.all().flatMap((document) => uriToPath(document.uri) ?? []);
     const roots = [...this.workspaceFolders];
     for (const document of this.documents.all()) {
       const filePath = uriToPath(document.uri);
@@ -340,15 +394,20 @@ class WixUacServer {
     clearTimeout(this.pendingAnalysis);
     this.pendingAnalysis = undefined;
     const roots = this.roots();
+    const started = performance.now();
     let result: AnalysisResult;
     try {
-      result = this.engine.analyze({ roots, severityOverrides: this.settings.severityOverrides });
+      result = this.engine.analyze({ roots, severityOverrides: this.settings.severityOverrides, restricted: this.confined !== undefined });
     } catch (error) {
       this.logError(`analysis of ${roots.join(', ')} failed`, error);
-      return error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
+      this.sendStatus('failed', { message });
+      return message;
     } finally {
       this.lastAnalysisEnd = performance.now();
     }
+    this.log.debug(() => `analysed ${result.files.length} files in ${Math.round(this.lastAnalysisEnd - started)} ms: ${result.findings.length} findings, ${result.notices.length} input problems (${roots.join(', ')})`);
+    this.log.trace(() => `files: ${result.files.join(', ')}`);
     this.result = result;
     this.analyzedVersions.clear();
     for (const document of this.documents.all()) {
@@ -364,7 +423,17 @@ class WixUacServer {
     }
     this.publishDiagnostics(result, options.republishAll ?? false);
     this.refreshLensesIfChanged(result);
+    this.sendStatus('ready');
     return undefined;
+  }
+
+  /** Tells the client what the server is doing (wixUac/status), unless it already said exactly that. */
+  private sendStatus(state: AnalysisState, extra: Pick<ServerStatus, 'progress' | 'message'> = {}): void {
+    const status = serverStatus(state, this.result, { ...extra, ...(this.confined ? { restricted: true } : {}) });
+    const serialized = JSON.stringify(status);
+    if (serialized === this.sentStatus) return;
+    this.sentStatus = serialized;
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
   }
 
   private publishDiagnostics(result: AnalysisResult, republishAll: boolean): void {
@@ -412,6 +481,6 @@ class WixUacServer {
   }
 
   private logError(what: string, error: unknown): void {
-    this.connection.console.error(`wix-uac: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.log.error(what, error);
   }
 }
