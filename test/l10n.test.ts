@@ -2,41 +2,22 @@
 // engine, the language server (initialize.locale) and the command line (--locale, LANG) speak it,
 // with rule ids, element names and the tokens machines read left as they are.
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { getL10nJson } from '@vscode/l10n-dev';
-import {
-  CodeActionRequest,
-  CodeLensRequest,
-  createProtocolConnection,
-  ExitNotification,
-  HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type CodeAction,
-  type CodeLens,
-  type Diagnostic,
-  type Hover,
-  type MarkupContent,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, CodeLensRequest, HoverRequest, type CodeAction, type CodeLens, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { Engine, NodeFileSystem, type AnalysisResult } from '../server/src/engine';
 import { currentLocale, localeFromEnvironment, setLocale } from '../server/src/engine/l10n';
+import { Editor, uriOf } from './support/lsp-editor';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const sourceRoot = path.join(repoRoot, 'server', 'src');
 const l10nModule = path.join(sourceRoot, 'engine', 'l10n');
 const l10nFolder = path.join(repoRoot, 'l10n');
 const cliPath = path.join(repoRoot, 'dist', 'cli.js');
-const serverPath = path.join(repoRoot, 'dist', 'server.js');
 const examples = path.join(repoRoot, 'examples');
 const NOW = new Date('2025-06-01T00:00:00Z');
 
@@ -270,81 +251,34 @@ describe('the engine in Spanish on damaged input', () => {
 
 // ---- The language server over its protocol ---------------------------------------------------
 
-/** A bare editor: initialize with a locale, then collect what the server publishes. */
-class Client {
-  private readonly connection: ProtocolConnection;
-  private readonly child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
-  private readonly diagnostics = new Map<string, Diagnostic[]>();
-  private readonly waiters: (() => void)[] = [];
-
-  constructor() {
-    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-      this.diagnostics.set(uri, diagnostics);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    this.connection.listen();
-  }
-
-  async start(workspace: string, locale: string | undefined): Promise<void> {
-    await this.connection.sendRequest(InitializeRequest.method, {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
-      capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } }, hover: { contentFormat: ['markdown'] } } },
-      ...(locale !== undefined ? { locale } : {}),
-    });
-    await this.connection.sendNotification(InitializedNotification.method, {});
-  }
-
-  /** The diagnostics of `uri` once one has the given code, within 10 s. */
-  async diagnosticWithCode(uri: string, code: string): Promise<Diagnostic> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = this.diagnostics.get(uri)?.find((diagnostic) => diagnostic.code === code);
-      if (found) return found;
-      assert.ok(Date.now() < deadline, `no ${code} diagnostic published for ${uri}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  }
-
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
-  }
-
-  async stop(): Promise<void> {
-    await this.connection.sendRequest(ShutdownRequest.method).catch(() => undefined);
-    await this.connection.sendNotification(ExitNotification.method).catch(() => undefined);
-    this.connection.dispose();
-    if (this.child.exitCode === null) this.child.kill();
-  }
-}
-
 describe('the language server follows initialize.locale', { timeout: 60_000 }, () => {
   let workspace: string;
   let productUri: string;
 
   before(() => {
-    assert.ok(fs.existsSync(serverPath), `${serverPath} is missing: run "npm run build" first`);
     workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wix-uac-l10n-lsp-')));
     fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'lsp'), workspace, { recursive: true });
-    productUri = pathToFileURL(path.join(workspace, 'Product.wxs')).href;
+    productUri = uriOf(path.join(workspace, 'Product.wxs'));
   });
   after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
   async function session(locale: string | undefined): Promise<{ message: string; actions: string[]; lenses: string[]; hover: string }> {
-    const client = new Client();
+    // A bare editor: nothing but quick fixes and markdown hovers, and the locale.
+    const client = Editor.start();
     try {
-      await client.start(workspace, locale);
-      const diagnostic = await client.diagnosticWithCode(productUri, 'lua-patching-disabled');
-      const actions = await client.request<CodeAction[]>(CodeActionRequest.method, { textDocument: { uri: productUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
-      const lenses = await client.request<CodeLens[]>(CodeLensRequest.method, { textDocument: { uri: productUri } });
+      await client.initialize({
+        folder: workspace,
+        locale,
+        capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } }, hover: { contentFormat: ['markdown'] } } },
+      });
+      const diagnostic = await client.until('a lua-patching-disabled diagnostic of Product.wxs', () =>
+        client.diagnostics.get(productUri)?.find((candidate) => candidate.code === 'lua-patching-disabled'),
+      );
+      const actions = await client.request<CodeAction[]>(CodeActionRequest.type, { textDocument: { uri: productUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+      const lenses = await client.request<CodeLens[]>(CodeLensRequest.type, { textDocument: { uri: productUri } });
       const text = fs.readFileSync(path.join(workspace, 'Product.wxs'), 'utf8').split('\n');
       const line = text.findIndex((candidate) => candidate.includes('MSIDISABLELUAPATCHING'));
-      const hover = await client.request<Hover | null>(HoverRequest.method, { textDocument: { uri: productUri }, position: { line, character: text[line].indexOf('MSIDISABLELUAPATCHING') + 3 } });
+      const hover = await client.request<Hover | null>(HoverRequest.type, { textDocument: { uri: productUri }, position: { line, character: text[line].indexOf('MSIDISABLELUAPATCHING') + 3 } });
       return {
         message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
         actions: actions.map((action) => action.title),
@@ -352,7 +286,8 @@ describe('the language server follows initialize.locale', { timeout: 60_000 }, (
         hover: (hover?.contents as MarkupContent | undefined)?.value ?? '',
       };
     } finally {
-      await client.stop();
+      // Shut down as an editor does; a server that does not is killed, and the test's own failure, if any, is the one reported.
+      await client.stop().catch(() => client.kill());
     }
   }
 

@@ -2,42 +2,19 @@
 // dist/server.js over stdio on a temporary copy of test/fixtures/lsp/ with a built patch in bin/.
 // Then what the status bar item makes of those statuses, in English and in Spanish.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import {
-  ConfigurationRequest,
-  createProtocolConnection,
-  DidChangeConfigurationNotification,
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  ExecuteCommandRequest,
-  InitializedNotification,
-  InitializeRequest,
-  LogMessageNotification,
-  MessageType,
-  PublishDiagnosticsNotification,
-  RegistrationRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-  WorkDoneProgressCreateRequest,
-  type Diagnostic,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+import { ExecuteCommandRequest, MessageType } from 'vscode-languageserver-protocol/node';
 import { presentStatus, type Localizer } from '../client/src/status';
 import { STATUS_NOTIFICATION, type ServerStatus } from '../server/src/lsp/status';
+import { Editor, uriOf, type LogLine } from './support/lsp-editor';
 
 const repoRoot = path.join(__dirname, '..', '..');
-const serverScript = path.join(repoRoot, 'dist', 'server.js');
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
 const unsignedPatch = path.join(repoRoot, 'test', 'fixtures', 'packages', 'patch-unsigned.msp');
 const spanishBundle = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.es.json'), 'utf8')) as Record<string, string>;
-
-const WAIT_MS = 10_000;
-const uriOf = (filePath: string): string => pathToFileURL(filePath).href;
 
 /** vscode.l10n.t as VS Code runs it: the bundle's message if it has one, then {n} replaced by the arguments. */
 function localizer(bundle: Record<string, string>): Localizer {
@@ -47,103 +24,31 @@ function localizer(bundle: Record<string, string>): Localizer {
 const english = localizer({});
 const spanish = localizer(spanishBundle);
 
-interface LogLine {
-  type: MessageType;
-  message: string;
+/** Starts the server on `workspace` with `settings` as the `wixUac` section. */
+async function startEditor(workspace: string, settings: unknown): Promise<Editor> {
+  const editor = Editor.start();
+  editor.settings = settings;
+  await editor.initialize({
+    folder: workspace,
+    capabilities: {
+      workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+      window: { workDoneProgress: true },
+    },
+  });
+  return editor;
 }
 
-/** An editor's side of the connection, recording statuses, log lines and diagnostics in arrival order. */
-class Editor {
-  readonly connection: ProtocolConnection;
-  readonly statuses: ServerStatus[] = [];
-  readonly log: LogLine[] = [];
-  readonly diagnostics = new Map<string, Diagnostic[]>();
-  /** What workspace/configuration answers for the `wixUac` section. */
-  settings: unknown = {};
-  private readonly listeners = new Set<() => void>();
+/** The wixUac/status notifications received, in arrival order. */
+const statusesOf = (editor: Editor): ServerStatus[] => editor.notificationsOf<ServerStatus>(STATUS_NOTIFICATION);
 
-  constructor(private readonly child: ChildProcess) {
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    const changed = (): void => this.listeners.forEach((listener) => listener());
-    this.connection.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => {
-      this.statuses.push(status);
-      changed();
-    });
-    this.connection.onNotification(LogMessageNotification.type, ({ type, message }) => {
-      this.log.push({ type, message });
-      changed();
-    });
-    this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-      this.diagnostics.set(uri, diagnostics);
-      changed();
-    });
-    this.connection.onRequest(ConfigurationRequest.type, ({ items }) => items.map((item) => (item.section === 'wixUac' ? this.settings : null)));
-    this.connection.onRequest(RegistrationRequest.type, () => undefined);
-    this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-    this.connection.onNotification('$/progress', () => undefined);
-    this.connection.listen();
-  }
+/** The first status from index `from` on that satisfies `accept`. */
+function nextStatus(editor: Editor, from: number, what: string, accept: (status: ServerStatus) => boolean): Promise<ServerStatus> {
+  return editor.until(what, () => statusesOf(editor).slice(from).find(accept));
+}
 
-  static async start(workspace: string, settings: unknown): Promise<Editor> {
-    assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: run "npm run build" first`);
-    const editor = new Editor(spawn(process.execPath, [serverScript, '--stdio'], { stdio: 'pipe' }));
-    editor.settings = settings;
-    await editor.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: uriOf(workspace),
-      workspaceFolders: [{ uri: uriOf(workspace), name: 'fixture' }],
-      capabilities: {
-        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
-        window: { workDoneProgress: true },
-      },
-    });
-    void editor.connection.sendNotification(InitializedNotification.type, {});
-    return editor;
-  }
-
-  /** Resolves once `condition` holds, checked now and after every message from the server. */
-  until<T>(what: string, condition: () => T | undefined | false): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const value = condition();
-        if (value === undefined || value === false) return;
-        finish();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        finish();
-        const log = this.log.map((line) => `[${line.type}] ${line.message}`).join('\n');
-        reject(new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}.\nStatuses: ${JSON.stringify(this.statuses.map((status) => status.state))}\nLog:\n${log}`));
-      }, WAIT_MS);
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-      check();
-    });
-  }
-
-  /** The first status from index `from` on that satisfies `accept`. */
-  nextStatus(from: number, what: string, accept: (status: ServerStatus) => boolean): Promise<ServerStatus> {
-    return this.until(what, () => this.statuses.slice(from).find(accept));
-  }
-
-  /** The first log line from index `from` on that matches. */
-  nextLogLine(from: number, pattern: RegExp): Promise<LogLine> {
-    return this.until(`a log line matching ${pattern}`, () => this.log.slice(from).find((line) => pattern.test(line.message)));
-  }
-
-  changeSettings(settings: unknown): void {
-    this.settings = settings;
-    // With workspace/configuration the server pulls the section; the pushed value is not used.
-    void this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-  }
-
-  kill(): void {
-    this.connection.dispose();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
-  }
+/** The first log line from index `from` on that matches. */
+function nextLogLine(editor: Editor, from: number, pattern: RegExp): Promise<LogLine> {
+  return editor.until(`a log line matching ${pattern}`, () => editor.log.slice(from).find((line) => pattern.test(line.message)));
 }
 
 function temporaryFolder(): string {
@@ -160,8 +65,7 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
   const productOnDisk = (): string => fs.readFileSync(path.join(fixtures, 'Product.wxs'), 'utf8').replace(/^.*MSIDISABLELUAPATCHING.*\r?\n/m, '');
   const productWithProperty = (): string => fs.readFileSync(path.join(fixtures, 'Product.wxs'), 'utf8');
   let version = 1;
-  const setBuffer = (text: string): void =>
-    void editor.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: uriOf(productPath), version: ++version }, contentChanges: [{ text }] });
+  const setBuffer = (text: string): void => editor.change(uriOf(productPath), ++version, [{ text }]);
 
   before(async () => {
     workspace = temporaryFolder();
@@ -170,7 +74,7 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
     fs.writeFileSync(productPath, productOnDisk());
     fs.mkdirSync(path.join(workspace, 'bin'));
     fs.copyFileSync(unsignedPatch, path.join(workspace, 'bin', 'Hotfix.msp'));
-    editor = await Editor.start(workspace, { server: { logLevel: 'debug' } });
+    editor = await startEditor(workspace, { server: { logLevel: 'debug' } });
   });
 
   after(() => {
@@ -179,8 +83,8 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
   });
 
   it('says it is indexing while it reads the packages, then sends the counts of the first analysis', async () => {
-    firstReady = await editor.nextStatus(0, 'the first ready status', (status) => status.state === 'ready');
-    const beforeReady = editor.statuses.slice(0, editor.statuses.indexOf(firstReady));
+    firstReady = await nextStatus(editor, 0, 'the first ready status', (status) => status.state === 'ready');
+    const beforeReady = statusesOf(editor).slice(0, statusesOf(editor).indexOf(firstReady));
     assert.ok(beforeReady.length > 0 && beforeReady.every((status) => status.state === 'indexing'), JSON.stringify(beforeReady));
     assert.ok(
       beforeReady.some((status) => status.progress?.done === 0 && status.progress.total === 1),
@@ -204,36 +108,34 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
   });
 
   it('logs each analysis with its file count and time at debug level', async () => {
-    const line = await editor.nextLogLine(0, /^analysed \d+ files in \d+ ms/);
+    const line = await nextLogLine(editor, 0, /^analysed \d+ files in \d+ ms/);
     assert.equal(line.type, MessageType.Debug);
     assert.match(line.message, new RegExp(`^analysed ${firstReady.files} files in \\d+ ms: ${firstReady.findings.error + firstReady.findings.warning + firstReady.findings.information + firstReady.findings.hint} findings`));
-    const packages = await editor.nextLogLine(0, /^read \d+ packages? in \d+ ms$/);
+    const packages = await nextLogLine(editor, 0, /^read \d+ packages? in \d+ ms$/);
     assert.equal(packages.type, MessageType.Info);
     assert.match(packages.message, /^read 1 package in/);
   });
 
   it('sends new counts when an edit changes the findings, and nothing when it does not', async () => {
-    const from = editor.statuses.length;
-    void editor.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: uriOf(productPath), languageId: 'xml', version, text: productWithProperty() },
-    });
-    const withProperty = await editor.nextStatus(from, 'lua-patching-disabled counted', (status) => status.rules['lua-patching-disabled'] === 1);
+    const from = statusesOf(editor).length;
+    editor.open(uriOf(productPath), productWithProperty());
+    const withProperty = await nextStatus(editor, from, 'lua-patching-disabled counted', (status) => status.rules['lua-patching-disabled'] === 1);
     assert.equal(withProperty.state, 'ready');
     assert.equal(withProperty.findings.warning, firstReady.findings.warning + 1);
 
     // A comment changes no finding: the server analyses (it logs so) but sends no status.
-    const statusesBefore = editor.statuses.length;
+    const statusesBefore = statusesOf(editor).length;
     const logFrom = editor.log.length;
     setBuffer(`${productWithProperty()}\n<!-- a comment -->\n`);
-    await editor.nextLogLine(logFrom, /^analysed /);
-    assert.equal(editor.statuses.length, statusesBefore, `unexpected statuses: ${JSON.stringify(editor.statuses.slice(statusesBefore))}`);
+    await nextLogLine(editor, logFrom, /^analysed /);
+    assert.equal(statusesOf(editor).length, statusesBefore, `unexpected statuses: ${JSON.stringify(statusesOf(editor).slice(statusesBefore))}`);
   });
 
   it('spins again while Analyze workspace analyses from scratch, then reports the same counts', async () => {
-    const from = editor.statuses.length;
-    const summary = await editor.connection.sendRequest(ExecuteCommandRequest.type, { command: 'wix-uac.analyzeWorkspace', arguments: [] });
-    const ready = await editor.nextStatus(from, 'ready after the command', (status) => status.state === 'ready');
-    const sequence = editor.statuses.slice(from, editor.statuses.indexOf(ready) + 1).map((status) => status.state);
+    const from = statusesOf(editor).length;
+    const summary = await editor.request(ExecuteCommandRequest.type, { command: 'wix-uac.analyzeWorkspace', arguments: [] });
+    const ready = await nextStatus(editor, from, 'ready after the command', (status) => status.state === 'ready');
+    const sequence = statusesOf(editor).slice(from, statusesOf(editor).indexOf(ready) + 1).map((status) => status.state);
     assert.deepEqual(sequence, ['indexing', 'ready']);
     const total = ready.findings.error + ready.findings.warning + ready.findings.information + ready.findings.hint;
     assert.deepEqual(summary, { ...(summary as object), files: ready.files, findings: total });
@@ -243,24 +145,24 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
     // error: nothing but errors, not even the debug line of the analysis an edit causes.
     let logFrom = editor.log.length;
     editor.changeSettings({ server: { logLevel: 'error' } });
-    await editor.nextLogLine(logFrom, /^log level error \(was debug\)$/);
+    await nextLogLine(editor, logFrom, /^log level error \(was debug\)$/);
     logFrom = editor.log.length;
-    const statusFrom = editor.statuses.length;
+    const statusFrom = statusesOf(editor).length;
     setBuffer(productOnDisk());
-    await editor.nextStatus(statusFrom, 'lua-patching-disabled gone', (status) => status.rules['lua-patching-disabled'] === undefined);
+    await nextStatus(editor, statusFrom, 'lua-patching-disabled gone', (status) => status.rules['lua-patching-disabled'] === undefined);
     assert.deepEqual(editor.log.slice(logFrom).filter((line) => line.type !== MessageType.Error), []);
 
     // trace: the analysis line and the list of files, as debug messages (LSP has no trace type).
     logFrom = editor.log.length;
     editor.changeSettings({ server: { logLevel: 'trace' } });
-    await editor.nextLogLine(logFrom, /^log level trace \(was error\)$/);
+    await nextLogLine(editor, logFrom, /^log level trace \(was error\)$/);
     // The change of settings itself causes an analysis; wait for it, so the edit below gets its own.
-    await editor.nextLogLine(logFrom, /^\[trace\] files: /);
+    await nextLogLine(editor, logFrom, /^\[trace\] files: /);
     logFrom = editor.log.length;
-    const editFrom = editor.statuses.length;
+    const editFrom = statusesOf(editor).length;
     setBuffer(productWithProperty());
     // The status goes out after the log lines of the same analysis.
-    await editor.nextStatus(editFrom, 'lua-patching-disabled back', (status) => status.rules['lua-patching-disabled'] === 1);
+    await nextStatus(editor, editFrom, 'lua-patching-disabled back', (status) => status.rules['lua-patching-disabled'] === 1);
     const lines = editor.log.slice(logFrom);
     assert.ok(lines.some((line) => line.type === MessageType.Debug && /^analysed \d+ files in \d+ ms: 3 findings/.test(line.message)), JSON.stringify(lines));
     const files = lines.find((line) => line.message.startsWith('[trace] files: '));
@@ -271,13 +173,13 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
   it('warns about a log level it does not know and falls back to info', async () => {
     const logFrom = editor.log.length;
     editor.changeSettings({ server: { logLevel: 'loud' } });
-    const warning = await editor.nextLogLine(logFrom, /wixUac\.server\.logLevel/);
+    const warning = await nextLogLine(editor, logFrom, /wixUac\.server\.logLevel/);
     assert.equal(warning.type, MessageType.Warning);
     assert.match(warning.message, /"loud" is not one of off\|error\|warning\|info\|debug\|trace; logging at info/);
-    const statusFrom = editor.statuses.length;
+    const statusFrom = statusesOf(editor).length;
     const afterWarning = editor.log.length;
     setBuffer(productOnDisk());
-    await editor.nextStatus(statusFrom, 'lua-patching-disabled gone again', (status) => status.rules['lua-patching-disabled'] === undefined);
+    await nextStatus(editor, statusFrom, 'lua-patching-disabled gone again', (status) => status.rules['lua-patching-disabled'] === undefined);
     assert.deepEqual(editor.log.slice(afterWarning).filter((line) => line.type === MessageType.Debug), []);
   });
 
@@ -298,7 +200,7 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
     assert.match(enSpanish.tooltip, /Haga clic para abrir el panel Problemas\./);
     assert.equal(enSpanish.accessibleLabel, `wix-uac: ${total} hallazgos`);
 
-    const reading = editor.statuses.find((status) => status.progress);
+    const reading = statusesOf(editor).find((status) => status.progress);
     assert.ok(reading);
     const spinning = presentStatus({ kind: 'running', status: reading }, spanish);
     assert.equal(spinning.text, '$(sync~spin) wix-uac');
@@ -321,8 +223,8 @@ describe('the status bar item in a workspace without anything for wix-uac', { ti
   });
 
   it('is hidden once the server has found no file to check', async () => {
-    editor = await Editor.start(folder, {});
-    const ready = await editor.nextStatus(0, 'ready', (status) => status.state === 'ready');
+    editor = await startEditor(folder, {});
+    const ready = await nextStatus(editor, 0, 'ready', (status) => status.state === 'ready');
     assert.equal(ready.files, 0);
     assert.equal(presentStatus({ kind: 'running', status: ready }, english).visible, false);
     // Until then it spins: the server may still find something.

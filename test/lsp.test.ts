@@ -1,12 +1,10 @@
 // The language server as an editor sees it: the built dist/server.js over stdio, driven through a
 // real LSP connection, on a temporary copy of test/fixtures/lsp/. `npm test` builds first.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri, uriToPath } from '../server/src/lsp/convert';
@@ -14,48 +12,26 @@ import {
   CodeActionRequest,
   CodeLensRefreshRequest,
   CodeLensRequest,
-  ConfigurationRequest,
-  createProtocolConnection,
   DiagnosticSeverity,
-  DidChangeConfigurationNotification,
-  DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
-  ExitNotification,
   FileChangeType,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
-  LogMessageNotification,
-  PublishDiagnosticsNotification,
-  RegistrationRequest,
-  ShowMessageRequest,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   TextDocumentEdit,
-  WorkDoneProgressCreateRequest,
   type CodeAction,
   type Diagnostic,
   type InitializeResult,
   type MarkupContent,
-  type ProtocolConnection,
-  type Registration,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import { Editor, uriOf } from './support/lsp-editor';
 
 const repoRoot = path.join(__dirname, '..', '..');
-const serverScript = path.join(repoRoot, 'dist', 'server.js');
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
 const signingCertificate = path.join(repoRoot, 'test', 'fixtures', 'certificates', 'contoso-patch-signing.cer');
 const packageFixtures = path.join(repoRoot, 'test', 'fixtures', 'packages');
 
-/** Long enough for a slow CI machine, short enough that a missing publish fails with a message instead of hanging. */
-const WAIT_MS = 10_000;
-
-const uriOf = (filePath: string): string => pathToFileURL(filePath).href;
 const codesOf = (diagnostics: Diagnostic[]): string[] => diagnostics.map((diagnostic) => String(diagnostic.code)).sort();
 const byCode = (diagnostics: Diagnostic[], code: string): Diagnostic | undefined => diagnostics.find((diagnostic) => diagnostic.code === code);
 
@@ -65,102 +41,13 @@ function lineOf(text: string, needle: string): number {
   return text.slice(0, offset).split('\n').length - 1;
 }
 
-function withTimeout<T>(promise: Promise<T>, what: string, describeState: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${WAIT_MS} ms: ${what}.\n${describeState()}`)), WAIT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** An editor's side of the connection: answers the server's requests and records what it publishes. */
-class EditorClient {
-  readonly connection: ProtocolConnection;
-  readonly registrations: Registration[] = [];
-  readonly shownMessages: string[] = [];
-  /** What workspace/configuration answers for the `wixUac` section. */
-  settings: unknown = {};
-  lensRefreshes = 0;
-  /** Kinds of the $/progress notifications received (begin, report, end). */
-  readonly progress: string[] = [];
-  private readonly latest = new Map<string, Diagnostic[]>();
-  private readonly waiters = new Set<(uri: string, diagnostics: Diagnostic[]) => void>();
-  private readonly log: string[] = [];
-  private readonly exited: Promise<number | null>;
-
-  constructor(private readonly child: ChildProcess) {
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    child.stderr!.on('data', (chunk: Buffer) => this.log.push(`stderr: ${chunk.toString()}`));
-    const { connection } = this;
-    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-      this.latest.set(uri, diagnostics);
-      for (const waiter of [...this.waiters]) waiter(uri, diagnostics);
-    });
-    connection.onNotification(LogMessageNotification.type, ({ message }) => {
-      this.log.push(message);
-    });
-    connection.onRequest(RegistrationRequest.type, ({ registrations }) => void this.registrations.push(...registrations));
-    connection.onRequest(ConfigurationRequest.type, ({ items }) => items.map((item) => (item.section === 'wixUac' ? this.settings : null)));
-    connection.onRequest(ShowMessageRequest.type, ({ message }) => {
-      this.shownMessages.push(message);
-      return null;
-    });
-    connection.onRequest(CodeLensRefreshRequest.type, () => void this.lensRefreshes++);
-    connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-    connection.onNotification('$/progress', ({ value }: { value: { kind: string } }) => void this.progress.push(value.kind));
-    connection.listen();
-  }
-
-  static start(): EditorClient {
-    assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: run "npm run build" first`);
-    return new EditorClient(spawn(process.execPath, [serverScript, '--stdio'], { stdio: 'pipe' }));
-  }
-
-  diagnosticsOf(uri: string): Diagnostic[] {
-    return this.latest.get(uri) ?? [];
-  }
-
-  /** Resolves with the first diagnostics published for `uri` from now on that satisfy `accept`. */
-  nextDiagnostics(uri: string, what: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-    let waiter!: (published: string, diagnostics: Diagnostic[]) => void;
-    const published = new Promise<Diagnostic[]>((resolve) => {
-      waiter = (publishedUri, diagnostics) => {
-        if (publishedUri === uri && accept(diagnostics)) resolve(diagnostics);
-      };
-      this.waiters.add(waiter);
-    });
-    return withTimeout(published, `waiting for diagnostics of ${path.basename(uri)}: ${what}`, () => this.state(uri)).finally(() => this.waiters.delete(waiter));
-  }
-
-  request<R>(type: { method: string }, params: unknown): Promise<R> {
-    return withTimeout(this.connection.sendRequest(type.method, params) as Promise<R>, `no answer to ${type.method}`, () => this.state());
-  }
-
-  async stop(): Promise<number | null> {
-    await this.request(ShutdownRequest.type, undefined);
-    void this.connection.sendNotification(ExitNotification.type);
-    return withTimeout(this.exited, 'the server did not exit after shutdown/exit', () => this.state());
-  }
-
-  kill(): void {
-    this.connection.dispose();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
-  }
-
-  private state(uri?: string): string {
-    const last = uri ? `Last diagnostics of ${path.basename(uri)}: ${JSON.stringify(codesOf(this.diagnosticsOf(uri)))}\n` : '';
-    return `${last}Server log:\n${this.log.join('\n') || '(empty)'}`;
-  }
-}
-
 /** A buffer open in the editor, kept in step with the server like an editor does. */
 class OpenDocument {
   private document: TextDocument;
 
-  constructor(private readonly client: EditorClient, readonly uri: string, text: string) {
+  constructor(private readonly editor: Editor, readonly uri: string, text: string) {
     this.document = TextDocument.create(uri, 'xml', 1, text);
-    void client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'xml', version: 1, text } });
+    editor.open(uri, text);
   }
 
   get text(): string {
@@ -174,10 +61,7 @@ class OpenDocument {
   /** Replaces the whole text, as a client without incremental sync would. */
   replaceText(text: string): void {
     this.document = TextDocument.create(this.uri, 'xml', this.version + 1, text);
-    void this.client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri: this.uri, version: this.version },
-      contentChanges: [{ text }],
-    });
+    this.editor.change(this.uri, this.version, [{ text }]);
   }
 
   /** Applies LSP text edits (all relative to the current text) and sends them as incremental changes, last first. */
@@ -185,20 +69,18 @@ class OpenDocument {
     const ordered = [...edits].sort((a, b) => this.document.offsetAt(b.range.start) - this.document.offsetAt(a.range.start));
     const text = TextDocument.applyEdits(this.document, edits);
     this.document = TextDocument.create(this.uri, 'xml', this.version + 1, text);
-    void this.client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri: this.uri, version: this.version },
-      contentChanges: ordered.map((edit) => ({ range: edit.range, text: edit.newText })),
-    });
+    this.editor.change(this.uri, this.version, ordered.map((edit) => ({ range: edit.range, text: edit.newText })));
   }
 
   close(): void {
-    void this.client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: this.uri } });
+    void this.editor.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: this.uri } });
   }
 }
 
 describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () => {
   let workspace: string;
-  let client: EditorClient;
+  let client: Editor;
+  let lensRefreshes = 0;
   let productPath: string;
   let includePath: string;
   let product: OpenDocument;
@@ -208,6 +90,10 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
   // On disk the product has no MSIDISABLELUAPATCHING; the editor buffer adds it without saving.
   const diskProduct = (): string => fs.readFileSync(path.join(fixtures, 'Product.wxs'), 'utf8').replace(/^.*MSIDISABLELUAPATCHING.*\r?\n/m, '');
   const bufferProduct = (): string => fs.readFileSync(path.join(fixtures, 'Product.wxs'), 'utf8');
+  /** What the Problems panel shows for `uri`. */
+  const diagnosticsOf = (uri: string): Diagnostic[] => client.diagnostics.get(uri) ?? [];
+  /** Kinds of the $/progress notifications received (begin, report, end). */
+  const progressKinds = (): string[] => client.notificationsOf<{ value: { kind: string } }>('$/progress').map(({ value }) => value.kind);
 
   before(async () => {
     workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wix-uac-lsp-')));
@@ -218,11 +104,10 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     // A patch already built when the editor starts: read at start, with progress, without being opened.
     fs.mkdirSync(path.join(workspace, 'bin'));
     fs.copyFileSync(path.join(packageFixtures, 'patch-unsigned.msp'), path.join(workspace, 'bin', 'Hotfix.msp'));
-    client = EditorClient.start();
-    initializeResult = await client.request<InitializeResult>(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: uriOf(workspace),
-      workspaceFolders: [{ uri: uriOf(workspace), name: 'fixture' }],
+    client = Editor.start();
+    client.connection.onRequest(CodeLensRefreshRequest.type, () => void lensRefreshes++);
+    initializeResult = await client.initialize({
+      folder: workspace,
       capabilities: {
         textDocument: {
           synchronization: { didSave: true },
@@ -258,11 +143,9 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
   });
 
   it('analyses the workspace folder on start, before any file is opened', async () => {
-    const published = client.nextDiagnostics(uriOf(productPath), 'missing-patch-certificate from the file on disk', (diagnostics) =>
-      codesOf(diagnostics).includes('missing-patch-certificate'),
+    const diagnostics = await client.latestDiagnostics(uriOf(productPath), 'missing-patch-certificate from the file on disk', (published) =>
+      codesOf(published).includes('missing-patch-certificate'),
     );
-    void client.connection.sendNotification(InitializedNotification.type, {});
-    const diagnostics = await published;
     assert.deepEqual(codesOf(diagnostics), ['missing-patch-certificate']);
   });
 
@@ -326,34 +209,31 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     await settled;
     // Nothing computed from an older text may arrive after the newest.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(byCode(client.diagnosticsOf(product.uri), 'missing-patch-certificate')?.range.start.line, packageLine + edits);
+    assert.equal(byCode(diagnosticsOf(product.uri), 'missing-patch-certificate')?.range.start.line, packageLine + edits);
   });
 
   it('applies per-rule severities from the wixUac settings and reports settings it cannot use', async () => {
-    client.settings = { rules: { 'missing-patch-certificate': 'error', 'no-such-rule': 'off', 'lua-patching-disabled': 'loud' } };
     const published = client.nextDiagnostics(product.uri, 'missing-patch-certificate as an error', (diagnostics) =>
       byCode(diagnostics, 'missing-patch-certificate')?.severity === DiagnosticSeverity.Error,
     );
-    void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    client.changeSettings({ rules: { 'missing-patch-certificate': 'error', 'no-such-rule': 'off', 'lua-patching-disabled': 'loud' } });
     const diagnostics = await published;
     assert.equal(byCode(diagnostics, 'lua-patching-disabled')?.severity, DiagnosticSeverity.Warning, 'an invalid severity must leave the default');
     const warning = client.shownMessages.join('\n');
     assert.match(warning, /no-such-rule/);
     assert.match(warning, /loud/);
 
-    client.settings = { rules: { 'missing-patch-certificate': 'off' } };
     const turnedOff = client.nextDiagnostics(product.uri, 'missing-patch-certificate turned off', (next) => !codesOf(next).includes('missing-patch-certificate'));
-    void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    client.changeSettings({ rules: { 'missing-patch-certificate': 'off' } });
     assert.deepEqual(codesOf(await turnedOff), ['lua-patching-disabled']);
 
-    client.settings = {};
     const restored = client.nextDiagnostics(product.uri, 'default severities again', (next) => byCode(next, 'missing-patch-certificate')?.severity === DiagnosticSeverity.Warning);
-    void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    client.changeSettings({});
     await restored;
   });
 
   it('offers a preferred quick fix that removes MSIDISABLELUAPATCHING', async () => {
-    const diagnostic = byCode(client.diagnosticsOf(product.uri), 'lua-patching-disabled');
+    const diagnostic = byCode(diagnosticsOf(product.uri), 'lua-patching-disabled');
     assert.ok(diagnostic, 'lua-patching-disabled is not reported');
     const actions = await client.request<CodeAction[]>(CodeActionRequest.type, {
       textDocument: { uri: product.uri },
@@ -383,7 +263,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
   });
 
   it('re-publishes the product when an include it uses is edited', async () => {
-    const lensRefreshes = client.lensRefreshes;
+    const refreshesBefore = lensRefreshes;
     include = new OpenDocument(client, uriOf(includePath), fs.readFileSync(includePath, 'utf8'));
     const productUpdated = client.nextDiagnostics(product.uri, 'missing-patch-certificate gone once the include lists a certificate', (next) =>
       !codesOf(next).includes('missing-patch-certificate'),
@@ -398,7 +278,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
       ),
     );
     await Promise.all([productUpdated, includeUpdated]);
-    assert.ok(client.lensRefreshes > lensRefreshes, 'the client was not asked to refresh code lenses of the files that changed status');
+    assert.ok(lensRefreshes > refreshesBefore, 'the client was not asked to refresh code lenses of the files that changed status');
   });
 
   it('picks up a certificate added on disk when the editor reports the file event', async () => {
@@ -415,11 +295,11 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
 
   it('reads the packages of the workspace at start, with progress, and reports them without opening them', async () => {
     const patchUri = uriOf(path.join(workspace, 'bin', 'Hotfix.msp'));
-    const diagnostics = client.diagnosticsOf(patchUri).length > 0 ? client.diagnosticsOf(patchUri) : await client.nextDiagnostics(patchUri, 'unsigned-patch', (next) => next.length > 0);
+    const diagnostics = await client.latestDiagnostics(patchUri, 'unsigned-patch', (published) => published.length > 0);
     assert.deepEqual(codesOf(diagnostics), ['unsigned-patch']);
     assert.deepEqual(diagnostics[0].range.start, { line: 0, character: 0 });
-    assert.equal(client.progress[0], 'begin');
-    assert.equal(client.progress.at(-1), 'end');
+    assert.equal(progressKinds()[0], 'begin');
+    assert.equal(progressKinds().at(-1), 'end');
   });
 
   it('updates Problems by itself when a build writes a new patch', async () => {
@@ -514,7 +394,7 @@ describe('language server (dist/server.js --stdio)', { timeout: 120_000 }, () =>
     const summary = await client.request<{ files: number; findings: number }>(ExecuteCommandRequest.type, { command: 'wix-uac.analyzeWorkspace', arguments: [] });
     await republished;
     const patches = ['Hotfix.msp', 'Release/Hotfix2.msp'].map((name) => uriOf(path.join(workspace, 'bin', ...name.split('/'))));
-    const shown = [product.uri, include.uri, ...patches].flatMap((uri) => client.diagnosticsOf(uri).filter((diagnostic) => diagnostic.code !== undefined));
+    const shown = [product.uri, include.uri, ...patches].flatMap((uri) => diagnosticsOf(uri).filter((diagnostic) => diagnostic.code !== undefined));
     assert.equal(summary.findings, shown.length);
     assert.ok(summary.files >= 2, `only ${summary.files} files analysed`);
   });

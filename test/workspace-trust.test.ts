@@ -15,42 +15,18 @@
 //     bin/Hotfix.msp, bin/Outside.msp (a link to ../../outside/Hotfix.msp)
 //     proj/             Setup.wixproj compiles **/*.wxs, and proj/shared is a link to ../../outside
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import nodeFsModule = require('node:fs');
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import {
-  CodeActionRequest,
-  ConfigurationRequest,
-  createProtocolConnection,
-  DiagnosticSeverity,
-  DidOpenTextDocumentNotification,
-  ExecuteCommandRequest,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
-  LogMessageNotification,
-  PublishDiagnosticsNotification,
-  RegistrationRequest,
-  ShowMessageRequest,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-  WorkDoneProgressCreateRequest,
-  type CodeAction,
-  type Diagnostic,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DiagnosticSeverity, ExecuteCommandRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { ConfinedFileSystem, Engine, NodeFileSystem, OverlayFileSystem, type AnalysisResult } from '../server/src/engine';
 import { isWorkspaceTrusted } from '../server/src/lsp/workspace-trust';
+import { Editor, uriOf } from './support/lsp-editor';
 import { fixture, v4Package } from './support/rule-tester';
 
 const repoRoot = path.join(__dirname, '..', '..');
-const serverScript = path.join(repoRoot, 'dist', 'server.js');
-const WAIT_MS = 10_000;
 const NOT_CHECKED = /^Not checked in Restricted Mode: checking this file means reading (.+), outside the workspace/;
 
 const CONTOSO_DER = fixture('certificates/contoso-patch-signing.cer');
@@ -349,98 +325,21 @@ it('only an explicit workspaceTrusted: false restricts the server', () => {
   assert.equal(isWorkspaceTrusted({ workspaceTrusted: false }), false);
 });
 
-/** An editor's side of the connection: answers the server's requests and keeps what it publishes. */
-class Editor {
-  readonly connection: ProtocolConnection;
-  private readonly latest = new Map<string, Diagnostic[]>();
-  private readonly waiters = new Set<() => void>();
-  private readonly log: string[] = [];
-
-  constructor(private readonly child: ChildProcess) {
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    child.stderr!.on('data', (chunk: Buffer) => this.log.push(`stderr: ${chunk.toString()}`));
-    const { connection } = this;
-    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-      this.latest.set(uri, diagnostics);
-      for (const waiter of [...this.waiters]) waiter();
-    });
-    connection.onNotification(LogMessageNotification.type, ({ message }) => void this.log.push(message));
-    connection.onRequest(RegistrationRequest.type, () => undefined);
-    connection.onRequest(ConfigurationRequest.type, ({ items }) => items.map(() => ({})));
-    connection.onRequest(ShowMessageRequest.type, () => null);
-    connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-    connection.listen();
-  }
-
-  /** Starts dist/server.js and initialises it on `folder`, with `initializationOptions` as VS Code's client sends them. */
-  static async start(folder: string, initializationOptions: unknown): Promise<Editor> {
-    assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: run "npm run build" first`);
-    const editor = new Editor(spawn(process.execPath, [serverScript, '--stdio'], { stdio: 'pipe' }));
-    await editor.request(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: uriOf(folder),
-      workspaceFolders: [{ uri: uriOf(folder), name: 'workspace' }],
-      initializationOptions,
-      capabilities: {
-        textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
-        workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
-        window: { workDoneProgress: true },
-      },
-    });
-    void editor.connection.sendNotification(InitializedNotification.type, {});
-    return editor;
-  }
-
-  diagnosticsOf(file: string): Diagnostic[] | undefined {
-    return this.latest.get(uriOf(file));
-  }
-
-  /** The diagnostics of `file` once they satisfy `accept` (now or when next published). */
-  diagnostics(file: string, what: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-    let waiter!: () => void;
-    const settled = new Promise<Diagnostic[]>((resolve) => {
-      waiter = () => {
-        const current = this.diagnosticsOf(file);
-        if (current && accept(current)) resolve(current);
-      };
-      this.waiters.add(waiter);
-      waiter();
-    });
-    return this.timed(settled, `diagnostics of ${path.basename(file)}: ${what}; last ${JSON.stringify(this.diagnosticsOf(file)?.map((diagnostic) => diagnostic.code ?? diagnostic.message))}`).finally(() => this.waiters.delete(waiter));
-  }
-
-  open(file: string): void {
-    const languageId = file.endsWith('.idt') ? 'plaintext' : 'xml';
-    void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(file), languageId, version: 1, text: fs.readFileSync(file, 'utf8') } });
-  }
-
-  request<R>(type: { method: string }, params: unknown): Promise<R> {
-    return this.timed(this.connection.sendRequest(type.method, params) as Promise<R>, `an answer to ${type.method}`);
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    await this.request(ShutdownRequest.type, undefined);
-    void this.connection.sendNotification(ExitNotification.type);
-    await this.timed(exited, 'the server to exit');
-    this.connection.dispose();
-  }
-
-  kill(): void {
-    this.connection.dispose();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
-  }
-
-  private timed<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}.\nServer log:\n${this.log.join('\n') || '(empty)'}`)), WAIT_MS);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  }
+/** Starts dist/server.js and initialises it on `folder`, with `initializationOptions` as VS Code's client sends them. */
+async function startEditor(folder: string, initializationOptions: unknown): Promise<Editor> {
+  const editor = Editor.start();
+  await editor.initialize({
+    folder,
+    initializationOptions,
+    capabilities: {
+      textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
+      window: { workDoneProgress: true },
+    },
+  });
+  return editor;
 }
 
-const uriOf = (file: string): string => pathToFileURL(file).href;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 const messageOf = (diagnostic: Diagnostic): string => (typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value);
 const notCheckedNotice = (diagnostics: Diagnostic[]) => diagnostics.find((diagnostic) => NOT_CHECKED.test(messageOf(diagnostic)));
@@ -450,11 +349,13 @@ describe('language server in Restricted Mode (initializationOptions.workspaceTru
   let ws: string;
   let editor: Editor;
   const inWorkspace = (relative: string) => path.join(ws, ...relative.split('/'));
+  /** Opens `file` with its text on disk, as the editor does when the user opens it. */
+  const open = (file: string): void => editor.open(uriOf(file), fs.readFileSync(file, 'utf8'), file.endsWith('.idt') ? 'plaintext' : 'xml');
 
   before(async () => {
     root = makeTree();
     ws = path.join(root, 'ws');
-    editor = await Editor.start(ws, { workspaceTrusted: false });
+    editor = await startEditor(ws, { workspaceTrusted: false });
   });
   after(() => {
     editor?.kill();
@@ -462,11 +363,11 @@ describe('language server in Restricted Mode (initializationOptions.workspaceTru
   });
 
   it('analyses an open source, and leaves a closed one alone', async () => {
-    editor.open(inWorkspace('Open.wxs'));
-    const diagnostics = await editor.diagnostics(inWorkspace('Open.wxs'), 'the findings of the open file', (published) => published.length > 0);
+    open(inWorkspace('Open.wxs'));
+    const diagnostics = await editor.latestDiagnostics(uriOf(inWorkspace('Open.wxs')), 'the findings of the open file', (published) => published.length > 0);
     assert.deepEqual(codesOf(diagnostics), ['lua-patching-disabled', 'missing-patch-certificate']);
     await settle();
-    assert.equal(editor.diagnosticsOf(inWorkspace('Closed.wxs')), undefined, 'Closed.wxs has the same findings, but it is not open');
+    assert.equal(editor.diagnostics.get(uriOf(inWorkspace('Closed.wxs'))), undefined, 'Closed.wxs has the same findings, but it is not open');
   });
 
   for (const { file, reads, line } of [
@@ -475,8 +376,8 @@ describe('language server in Restricted Mode (initializationOptions.workspaceTru
     { file: 'Linked.wxs', reads: () => `${path.join('certs', 'signing.pem')} (through a link: ${path.join(root, 'outside', 'signing.pem')})`, line: 3 },
   ]) {
     it(`does not read what ${file} points at outside the workspace, and reports no finding it could make wrong`, async () => {
-      editor.open(inWorkspace(file));
-      const diagnostics = await editor.diagnostics(inWorkspace(file), 'the Restricted Mode notice', (published) => notCheckedNotice(published) !== undefined);
+      open(inWorkspace(file));
+      const diagnostics = await editor.latestDiagnostics(uriOf(inWorkspace(file)), 'the Restricted Mode notice', (published) => notCheckedNotice(published) !== undefined);
       // Trusted, the file's content outside decides: Config.wxi lists a certificate (no
       // missing-patch-certificate), signing.pem is PEM (invalid-certificate-file); the last test shows it.
       assert.deepEqual(codesOf(diagnostics), [], 'no finding at all: missing-patch-certificate or missing-certificate-file would be wrong');
@@ -489,8 +390,8 @@ describe('language server in Restricted Mode (initializationOptions.workspaceTru
 
   it('offers no quick fix that writes a file', async () => {
     const tableFile = inWorkspace('tables/MsiDigitalCertificate.idt');
-    editor.open(tableFile);
-    const diagnostics = await editor.diagnostics(tableFile, 'unreferenced-digital-certificate', (published) => codesOf(published).includes('unreferenced-digital-certificate'));
+    open(tableFile);
+    const diagnostics = await editor.latestDiagnostics(uriOf(tableFile), 'unreferenced-digital-certificate', (published) => codesOf(published).includes('unreferenced-digital-certificate'));
     const actions = await editor.request<CodeAction[]>(CodeActionRequest.type, {
       textDocument: { uri: uriOf(tableFile) },
       range: diagnostics[0].range,
@@ -517,7 +418,7 @@ describe('language server in Restricted Mode (initializationOptions.workspaceTru
     // Open.wxs, Included.wxs, OutsideCert.wxs, Linked.wxs and the open table file.
     assert.deepEqual(summary, { files: 5, findings: 3, restricted: true });
     await settle();
-    assert.equal(editor.diagnosticsOf(inWorkspace('Closed.wxs')), undefined);
+    assert.equal(editor.diagnostics.get(uriOf(inWorkspace('Closed.wxs'))), undefined);
   });
 
   it('the package view reads a package inside the workspace, and refuses one outside or linked from outside', async () => {
@@ -532,18 +433,18 @@ describe('language server in Restricted Mode (initializationOptions.workspaceTru
 
   it('once trusted (a new server, as the client restarts it), analyses the whole workspace and reads what it points at', async () => {
     await editor.stop();
-    editor = await Editor.start(ws, { workspaceTrusted: true });
+    editor = await startEditor(ws, { workspaceTrusted: true });
     // Nothing is open: these come from the workspace analysis.
-    const closed = await editor.diagnostics(inWorkspace('Closed.wxs'), 'findings of a file never opened', (published) => published.length > 0);
+    const closed = await editor.latestDiagnostics(uriOf(inWorkspace('Closed.wxs')), 'findings of a file never opened', (published) => published.length > 0);
     assert.deepEqual(codesOf(closed), ['lua-patching-disabled', 'missing-patch-certificate']);
     for (const file of ['OutsideCert.wxs', 'Linked.wxs']) {
-      const diagnostics = await editor.diagnostics(inWorkspace(file), 'invalid-certificate-file from signing.pem outside', (published) => published.length > 0);
+      const diagnostics = await editor.latestDiagnostics(uriOf(inWorkspace(file)), 'invalid-certificate-file from signing.pem outside', (published) => published.length > 0);
       assert.deepEqual(codesOf(diagnostics), ['invalid-certificate-file']);
     }
-    const included = editor.diagnosticsOf(inWorkspace('Included.wxs')) ?? [];
+    const included = editor.diagnostics.get(uriOf(inWorkspace('Included.wxs'))) ?? [];
     assert.deepEqual(codesOf(included), [], 'Config.wxi outside lists the patch certificate');
     const tableFile = inWorkspace('tables/MsiDigitalCertificate.idt');
-    const flagged = await editor.diagnostics(tableFile, 'unreferenced-digital-certificate', (published) => codesOf(published).includes('unreferenced-digital-certificate'));
+    const flagged = await editor.latestDiagnostics(uriOf(tableFile), 'unreferenced-digital-certificate', (published) => codesOf(published).includes('unreferenced-digital-certificate'));
     const actions = await editor.request<CodeAction[]>(CodeActionRequest.type, { textDocument: { uri: uriOf(tableFile) }, range: flagged[0].range, context: { diagnostics: flagged } });
     assert.deepEqual(actions.map((action) => action.command?.command), ['wix-uac.applyFix']);
   });
