@@ -1,8 +1,10 @@
 // The UI smoke test: the packaged .vsix installed into code-server the way a user installs it, a
 // fresh copy of examples/ opened in Chromium, and only what a person sees checked, through the DOM:
 // a Problems row of one of our rules, the code lens above <Package>, and the quick-fix menu of
-// Ctrl+. whose fix changes the text and clears the Problems row. Then the same .vsix in a Spanish
-// workbench: a Spanish diagnostic in the Problems panel. Screenshots of each step go to test-output/e2e/.
+// Ctrl+. whose fix changes the text and clears the Problems row; then the walkthrough, opened from
+// the command palette, with its first step checked off by its own button. Then the same .vsix in a
+// Spanish workbench: a Spanish diagnostic in the Problems panel, and the walkthrough in Spanish.
+// Screenshots of each step go to test-output/e2e/.
 // Usage: node scripts/e2e/ui-smoke.mjs [--vsix <file>]   (without --vsix it runs `npm run package`)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -13,6 +15,11 @@ import { OUTPUT_DIR, ROOT } from './tools.mjs';
 
 const TIMEOUT_MS = 6 * 60_000;
 const STEP_TIMEOUT_MS = 60_000;
+/**
+ * The secondary side bar (an empty chat view here) would take 300 px from the editor, leaving the
+ * walkthrough too narrow to show its pages beside its steps.
+ */
+const LAYOUT_SETTINGS = { 'workbench.secondarySideBar.defaultVisibility': 'hidden' };
 /** Monaco renders spaces in editor lines as no-break spaces. */
 const normalize = (text) => text.replace(/\u00a0/g, ' ');
 
@@ -79,8 +86,113 @@ function problemRow(page, text) {
   return page.locator('.markers-panel .monaco-list-row', { hasText: text });
 }
 
+/**
+ * The walkthrough as package.json and its package.nls file for `language` describe it: what a user
+ * types in the command palette to open it, its title, its step titles, the label of the first
+ * step's button and the heading of the first step's page.
+ */
+function expectedWalkthrough(language) {
+  const nlsFile = language === 'en' ? 'package.nls.json' : `package.nls.${language}.json`;
+  const nls = JSON.parse(readFileSync(path.join(ROOT, nlsFile), 'utf8'));
+  const text = (key) => {
+    // A key missing from the translation would show English and let the Spanish check pass on English text.
+    if (typeof nls[key] !== 'string') throw new Error(`${nlsFile} has no "${key}"`);
+    return nls[key];
+  };
+  const localized = (value) => {
+    const key = /^%(.+)%$/.exec(value)?.[1];
+    return key ? text(key) : value;
+  };
+  const { contributes } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const walkthrough = contributes.walkthroughs.find((candidate) => candidate.id === 'uacPatching');
+  const [analyze] = walkthrough.steps;
+  const button = /\[([^\]]+)\]\(command:wix-uac\.analyzeWorkspace\)/.exec(localized(analyze.description))?.[1];
+  const pageFile = localized(analyze.media.markdown);
+  const heading = /^# (.+)$/m.exec(readFileSync(path.join(ROOT, pageFile), 'utf8'))?.[1];
+  if (!button || !heading) throw new Error(`the first walkthrough step has no "Analyze workspace" button or ${pageFile} no heading`);
+  return {
+    command: `${text('command.category')}: ${text('command.openWalkthrough.title')}`,
+    title: localized(walkthrough.title),
+    stepTitles: walkthrough.steps.map((step) => localized(step.title)),
+    button,
+    heading: heading.replace(/[`*_]/g, ''),
+  };
+}
+
+/** Runs a command the way a user does: F1, its title, and a click on its row. */
+async function runFromPalette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await row.click();
+}
+
+/**
+ * Opens the walkthrough from the command palette and checks what VS Code renders of it: the title,
+ * the three step titles in order and, in the webview beside them, the first step's page.
+ * Returns the locator of the walkthrough's details slide.
+ */
+async function openWalkthrough(page, expected) {
+  // The panel would take half the walkthrough's height, and its steps would scroll out of sight.
+  if (await page.locator('.part.panel').isVisible()) {
+    await page.keyboard.press('Control+J');
+    await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+  }
+  await runFromPalette(page, expected.command);
+  const details = page.locator('.gettingStartedSlideDetails');
+  const title = details.locator('h2.category-title');
+  await title.waitFor({ timeout: STEP_TIMEOUT_MS });
+  if (normalize(await title.innerText()).trim() !== expected.title) throw new Error(`the walkthrough's title reads: ${await title.innerText()}`);
+  const stepTitles = details.locator('button.getting-started-step h3.step-title');
+  await stepTitles.nth(expected.stepTitles.length - 1).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const shown = (await stepTitles.allInnerTexts()).map((text) => normalize(text).trim());
+  if (JSON.stringify(shown) !== JSON.stringify(expected.stepTitles)) throw new Error(`the steps read: ${shown.join(' | ')}`);
+  for (const title of await stepTitles.all()) {
+    if (!(await isOnScreen(title))) throw new Error(`the step "${await title.innerText()}" is scrolled out of sight`);
+  }
+  await waitForWebviewText(page, expected.heading);
+  return details;
+}
+
+/** True when the element is what a click at its middle would hit: in the viewport and not clipped or covered. */
+function isOnScreen(locator) {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && element.contains(hit);
+  });
+}
+
+/**
+ * Walkthrough pages are drawn in a webview: frames of their own, laid over the editor. A webview
+ * keeps its text while VS Code hides it (a walkthrough narrower than 950 px hides its pages), so
+ * the frame that holds `text` must also be on screen.
+ */
+async function waitForWebviewText(page, text) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let hidden = false;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (!normalize(body).includes(text)) continue;
+      let outermost = frame;
+      while (outermost.parentFrame() && outermost.parentFrame() !== page.mainFrame()) outermost = outermost.parentFrame();
+      const element = await outermost.frameElement().catch(() => undefined);
+      const box = element && (await element.isVisible()) ? await element.boundingBox() : null;
+      if (box && box.width >= 200 && box.height >= 100) return;
+      hidden = true;
+    }
+    if (Date.now() > deadline) throw new Error(hidden ? `the webview with "${text}" is not shown` : `no webview shows "${text}"`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function englishSmoke(run, screens, page, vsix) {
-  const profile = run.codeServerProfile({ name: 'code-server-en' });
+  const profile = run.codeServerProfile({ name: 'code-server-en', settings: LAYOUT_SETTINGS });
   await run.codeServerCommand(profile, ['--install-extension', vsix], 'install-extension-en');
   if (!readdirSync(profile.extensionsDir).some((entry) => entry.startsWith('wix-uac.wix-uac-'))) throw new Error('--install-extension did not install wix-uac');
   const workspace = run.copyWorkspace('examples');
@@ -141,10 +253,24 @@ async function englishSmoke(run, screens, page, vsix) {
     const line = await editor.locator('.view-line', { hasText: 'InstallerVersion' }).first().innerText();
     log(`  after the fix: ${normalize(line).trim()}`);
   });
+
+  const english = expectedWalkthrough('en');
+  const details = await step(screens, page, 'walkthrough', () => openWalkthrough(page, english));
+
+  await step(screens, page, 'walkthrough-step-checked', async () => {
+    const analyze = details.locator('button.getting-started-step', { has: page.locator('h3.step-title', { hasText: english.stepTitles[0] }) });
+    const checkbox = analyze.locator('[data-done-step-id]');
+    // A fresh profile has done nothing yet: a step shown checked already would prove nothing.
+    if ((await checkbox.getAttribute('aria-checked')) !== 'false') throw new Error('the first step is checked before its button was used');
+    await analyze.locator('.button-container .monaco-button', { hasText: english.button }).click();
+    // The command ran (its summary) and VS Code checked the step off (its completion event).
+    await page.locator('.notification-toast', { hasText: /wix-uac: \d+ findings? in \d+ files?\./ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await analyze.locator('[data-done-step-id][aria-checked="true"].complete').waitFor({ timeout: STEP_TIMEOUT_MS });
+  });
 }
 
 async function spanishSmoke(run, screens, page, vsix) {
-  const profile = run.codeServerProfile({ name: 'code-server-es' });
+  const profile = run.codeServerProfile({ name: 'code-server-es', settings: LAYOUT_SETTINGS });
   await run.codeServerCommand(profile, ['--install-extension', vsix], 'install-extension-es');
   const workspace = run.copyWorkspace('examples');
   // VS Code registers a language pack (user-data/languagepacks.json) only when the server process
@@ -177,6 +303,8 @@ async function spanishSmoke(run, screens, page, vsix) {
     }
     log(`  ${text.split('\n')[0]}`);
   });
+
+  await step(screens, page, 'walkthrough-es', () => openWalkthrough(page, expectedWalkthrough('es')));
 }
 
 async function waitForLanguagePack(registry, language) {
