@@ -45,6 +45,13 @@ export interface LogLine {
   message: string;
 }
 
+export interface Publication {
+  uri: string;
+  /** The version of the document the diagnostics were computed from, when the server says. */
+  version?: number;
+  diagnostics: Diagnostic[];
+}
+
 export interface InitializeOptions {
   /** The one workspace folder. */
   folder: string;
@@ -65,7 +72,7 @@ export class Editor {
   readonly shownMessages: string[] = [];
   /** What workspace/configuration answers for the `wixUac` section. */
   settings: unknown = {};
-  private readonly publications: Array<{ uri: string; diagnostics: Diagnostic[] }> = [];
+  private readonly publications: Publication[] = [];
   /** Notifications no handler above takes ($/progress, the server's own), in arrival order. */
   private readonly notifications: Array<{ method: string; params: unknown }> = [];
   private readonly stderr: string[] = [];
@@ -78,9 +85,9 @@ export class Editor {
     child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     const { connection } = this;
     const received = (): void => this.listeners.forEach((listener) => listener());
-    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, version, diagnostics }) => {
       this.diagnostics.set(uri, diagnostics);
-      this.publications.push({ uri, diagnostics });
+      this.publications.push({ uri, version, diagnostics });
       received();
     });
     connection.onNotification(LogMessageNotification.type, ({ type, message }) => {
@@ -106,10 +113,23 @@ export class Editor {
     connection.listen();
   }
 
-  /** Starts dist/server.js over stdio; handlers for anything else the server asks go on `connection` before `initialize`. */
-  static start(): Editor {
-    assert.ok(fs.existsSync(BUILT_SERVER), `${BUILT_SERVER} is missing: run "npm run build" first`);
-    return new Editor(spawn(process.execPath, [BUILT_SERVER, '--stdio'], { stdio: 'pipe' }));
+  /**
+   * Starts dist/server.js (or another entry point that starts the server) over stdio; handlers for
+   * anything else the server asks go on `connection` before `initialize`.
+   */
+  static start(serverScript = BUILT_SERVER): Editor {
+    assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: ${serverScript === BUILT_SERVER ? 'run "npm run build" first' : 'compile the tests first'}`);
+    return new Editor(spawn(process.execPath, [serverScript, '--stdio'], { stdio: 'pipe' }));
+  }
+
+  /** The server's process id, to read its memory use from /proc. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Every publishDiagnostics for `uri` so far, in arrival order, with the document version the server gave. */
+  publicationsOf(uri: string): Publication[] {
+    return this.publications.filter((publication) => publication.uri === uri);
   }
 
   /** The initialize request, then the initialized notification: from then on the server analyses the folder. */

@@ -1,8 +1,17 @@
 // Reads X.509 certificate files — the files a WiX `DigitalCertificate/@SourceFile` names and
 // the signer certificates embedded in signed patches — without ever throwing.
 import * as l10n from '@vscode/l10n';
-import { createHash } from 'node:crypto';
-import forge from 'node-forge';
+import type * as Crypto from 'node:crypto';
+import type Forge from 'node-forge';
+import forge from './forge';
+
+/**
+ * node:crypto, loaded when a certificate is first read: a lint of sources without certificates
+ * never needs it, and loading it is a measurable part of the CLI's start-up.
+ */
+export function nodeCrypto(): typeof Crypto {
+  return require('node:crypto') as typeof Crypto;
+}
 
 export interface CertificateInfo {
   /**
@@ -82,7 +91,7 @@ function readCertificate(bytes: Uint8Array): CertificateInfo {
 const PEM_CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
 
 function pemCertificateBody(text: string): Uint8Array {
-  let blocks: forge.pem.ObjectPEM[];
+  let blocks: Forge.pem.ObjectPEM[];
   try {
     blocks = forge.pem.decode(text);
   } catch (error) {
@@ -103,7 +112,7 @@ function pemCertificateBody(text: string): Uint8Array {
 }
 
 const { Class, Type } = forge.asn1;
-type Asn1 = forge.asn1.Asn1;
+type Asn1 = Forge.asn1.Asn1;
 // forge also takes an options object (its typings know only `strict`). Keeping BIT STRINGs as
 // bytes stops forge from guessing whether they hold nested DER (an ECDSA signature does).
 const fromDer = forge.asn1.fromDer as unknown as (
@@ -147,8 +156,8 @@ function readDer(der: Uint8Array, encoding: 'der' | 'pem'): CertificateInfo {
     ...(subjectName.commonName !== undefined ? { subjectCommonName: subjectName.commonName } : {}),
     issuer: readName(issuer, 'issuer').text,
     serialNumber: serialHex(expect(serial, Type.INTEGER, 'serialNumber')),
-    sha1: createHash('sha1').update(copy).digest('hex').toUpperCase(),
-    sha256: createHash('sha256').update(copy).digest('hex').toUpperCase(),
+    sha1: nodeCrypto().createHash('sha1').update(copy).digest('hex').toUpperCase(),
+    sha256: nodeCrypto().createHash('sha256').update(copy).digest('hex').toUpperCase(),
     notBefore: readTime(notBefore, 'notBefore'),
     notAfter: readTime(notAfter, 'notAfter'),
     encoding,

@@ -16,7 +16,7 @@ import { buildDatabaseModel, type DatabaseModel } from './package/model';
 import { listPackageStreams } from './package/msi-database';
 import { readPackage, withCompoundFile, type PackageReadResult } from './package/reader';
 import { analyzeRestricted } from './restricted';
-import type { DatabaseFindingDraft, FindingDraft, RuleContext, UnreadablePackage, WorkspaceCertificate } from './rules/rule';
+import type { DatabaseFindingDraft, FindingDraft, Rule, RuleContext, SourceFindingDraft, UnreadablePackage, WorkspaceCertificate, XmlFindingDraft } from './rules/rule';
 import { rules } from './rules';
 import { Suppressions, suppressNextLineFix } from './suppression';
 import { decodeXmlBytes, LineIndex } from './text';
@@ -33,6 +33,13 @@ import { SourceCache, WIX_V3_NAMESPACE, type SourceFile } from './wix/source';
 export interface EngineOptions {
   /** Clock for certificate validity checks; tests pin it. */
   now?: () => Date;
+  /** The rules to run; every rule by default. Tests add a faulty one to see that it is contained. */
+  rules?: readonly Rule[];
+  /**
+   * Told about each exception the engine contained (a rule's check, the status lines, a hover),
+   * with its stack, for the adapter's log; users see an internal-error finding instead.
+   */
+  onInternalError?: (what: string, error: unknown) => void;
 }
 
 type Draft = FindingDraft & {
@@ -135,6 +142,8 @@ export class Engine {
           continue;
         }
         if (source.decodeWarning) notices.push({ file: sourcePath, message: source.decodeWarning });
+        // Text but no element (binary content, UTF-32, a wrong encoding): say so rather than report nothing.
+        if (!source.xml.root && /\S/.test(source.text)) notices.push({ file: sourcePath, message: l10n.t('No XML element in this file, so nothing in it is checked. If it is a WiX source, check its encoding.') });
         const preprocessed = preprocess(source, {
           fs: this.fs,
           sources: this.sources,
@@ -224,16 +233,33 @@ export class Engine {
     const { targets, patches } = this.resolvePatches(models);
     for (const patch of patches) if (patch.projectSource) analysed.add(patch.projectSource.path);
     const references = patchReferences(patches, manifests, bundles, databases.models);
-    const drafts = this.runRules({ products, bundles, patches, manifests, references, databases, certificateFiles: files.certificates, targets });
+    const drafts = this.runRules({ products, bundles, patches, manifests, databases: databases.models, unreadablePackages: databases.unreadable, references, certificateFiles: files.certificates, targets });
     const findings = this.finish(drafts, options, notices);
+    // Status lines are contained like rules: a producer that throws loses its lines, not the findings.
+    const lensFailures: string[] = [];
+    const lensesOf = (what: string, produce: () => Lens[]): Lens[] => {
+      try {
+        return produce();
+      } catch (error) {
+        this.options.onInternalError?.(what, error);
+        lensFailures.push(error instanceof Error ? error.message : String(error));
+        return [];
+      }
+    };
     const lenses: Lens[] = [
-      ...productLenses(products, databases.models, (filePath) => this.readCertificate(filePath), this.now()),
-      ...databaseLenses(databases.models, targets, this.now()),
+      ...lensesOf('product status lines', () => productLenses(products, databases.models, (filePath) => this.readCertificate(filePath), this.now())),
+      ...lensesOf('database status lines', () => databaseLenses(databases.models, targets, this.now())),
     ];
-    if (references.length > 0 || patches.length > 0 || manifests.length > 0) lenses.push(...patchSourceLenses(patches, manifests, references, targets(), databases.models, this.now()));
+    if (references.length > 0 || patches.length > 0 || manifests.length > 0) {
+      lenses.push(...lensesOf('patch status lines', () => patchSourceLenses(patches, manifests, references, targets(), databases.models, this.now())));
+    }
     for (const file of databases.files) analysed.add(file);
     // Files matched by an ignore glob are not reported as analysed either.
     const analysedFiles = [...analysed].filter((file) => /\.(wxs|wxi|msi|msp|mst|idt|sdp|xml|wixproj)$/i.test(file) && !isIgnored(file, this.configs.forFile(file))).sort();
+    // Which file's lines were being made is not known: the notice goes on the first file.
+    if (lensFailures.length > 0 && analysedFiles.length > 0) {
+      notices.push({ file: analysedFiles[0], message: l10n.t('wix-uac internal error while making the status lines: {0}. Please report it.', lensFailures[0]) });
+    }
     for (const file of analysedFiles) {
       const config = this.configs.forFile(file);
       for (const problem of config.problems) notices.push({ file: config.file ?? file, message: problem });
@@ -246,7 +272,12 @@ export class Engine {
       inspect: (file, inspectOptions = {}) => this.inspectIn(databases, targets, path.resolve(file), inspectOptions),
       hover: (file, position) => {
         const source = this.sources.get(file);
-        return source ? hoverAt(source, position, products, (filePath) => this.readCertificate(filePath)) : undefined;
+        try {
+          return source ? hoverAt(source, position, products, (filePath) => this.readCertificate(filePath)) : undefined;
+        } catch (error) {
+          this.options.onInternalError?.('hover', error);
+          return undefined;
+        }
       },
     };
   }
@@ -315,44 +346,30 @@ export class Engine {
     return databases;
   }
 
-  private runRules(models: {
-    products: ProductModel[];
-    bundles: BundleModel[];
-    patches: PatchModel[];
-    manifests: SdpManifest[];
-    references: PatchReference[];
-    databases: Databases;
-    certificateFiles: string[];
-    targets: () => TargetsByCode;
-  }): Draft[] {
-    const { products, bundles, patches, manifests, references, databases, certificateFiles, targets } = models;
+  private runRules(models: RuleSubjects & { references: PatchReference[]; certificateFiles: string[]; targets: () => TargetsByCode }): Draft[] {
+    const { references, certificateFiles, targets } = models;
     const drafts: Draft[] = [];
     let workspaceCertificates: WorkspaceCertificate[] | undefined;
-    for (const rule of rules) {
-      const context: RuleContext = {
-        products,
-        bundles,
-        patches,
-        manifests,
-        databases: databases.models,
-        unreadablePackages: databases.unreadable,
-        now: this.now(),
-        readCertificate: (filePath) => this.readCertificate(filePath),
-        fileExists: (filePath) => this.fs.exists(filePath),
-        targets,
-        patchReferences: () => references,
-        workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
-        report: (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity }),
-      };
+    const contextOf = (subjects: RuleSubjects, report: RuleContext['report']): RuleContext => ({
+      ...subjects,
+      now: this.now(),
+      readCertificate: (filePath) => this.readCertificate(filePath),
+      fileExists: (filePath) => this.fs.exists(filePath),
+      targets,
+      patchReferences: () => references,
+      workspaceCertificates: () => (workspaceCertificates ??= certificateFiles.map((filePath) => ({ path: filePath, result: this.readCertificate(filePath) }))),
+      report,
+    });
+    for (const rule of this.options.rules ?? rules) {
       try {
-        rule.check(context);
+        rule.check(contextOf(models, (draft) => drafts.push({ ...draft, ruleId: rule.id, defaultSeverity: rule.defaultSeverity })));
       } catch (error) {
-        // One faulty rule must not take the others' results with it.
-        const message = l10n.t('Internal error in rule {0}: {1}. Please report it.', rule.id, error instanceof Error ? error.message : String(error));
-        const first = products[0]?.element ?? bundles[0]?.element;
-        const database = databases.models[0];
-        if (first) drafts.push({ element: first, ruleId: rule.id, defaultSeverity: 'error', message });
-        else if (database) drafts.push({ at: { file: database.path }, ruleId: rule.id, defaultSeverity: 'error', message });
+        // One faulty rule must not take the others' results with it. What it reported before it
+        // threw are findings like any other; one more says that it failed, where it failed.
+        this.options.onInternalError?.(`rule ${rule.id}`, error);
+        const place = crashPlace(rule, models, contextOf);
+        const message = l10n.t('wix-uac internal error in rule {0}: {1}. Please report it.', rule.id, error instanceof Error ? error.message : String(error));
+        if (place) drafts.push({ ...place, ruleId: rule.id, defaultSeverity: 'error', severity: 'error', message });
       }
     }
     return drafts;
@@ -364,7 +381,10 @@ export class Engine {
     const suppressionsOf = (source: SourceFile): Suppressions => {
       let suppressions = suppressionsByFile.get(source.path);
       if (!suppressions) {
-        suppressions = new Suppressions(source.xml.comments.map((comment) => ({ text: comment.value, ...source.range(comment.span) })));
+        // Only a comment that names wix-uac can be a directive; placing the others (one per
+        // fragment of a harvested source) would walk the lines of the whole file.
+        const directives = source.xml.comments.filter((comment) => comment.value.includes('wix-uac-'));
+        suppressions = new Suppressions(directives.map((comment) => ({ text: comment.value, ...source.range(comment.span) })));
         for (const problem of suppressions.problems) notices.push({ file: source.path, message: problem.message, range: problem.range });
         suppressionsByFile.set(source.path, suppressions);
       }
@@ -455,4 +475,43 @@ function dedupeNotices(notices: Notice[]): Notice[] {
     seen.add(key);
     return true;
   });
+}
+
+/** What rules go through, each item in one file. */
+type RuleSubjects = Pick<RuleContext, 'products' | 'bundles' | 'patches' | 'manifests' | 'databases' | 'unreadablePackages'>;
+
+type FindingPlace = Pick<SourceFindingDraft, 'element'> | Pick<XmlFindingDraft, 'source' | 'node'> | Pick<DatabaseFindingDraft, 'at'>;
+
+/**
+ * Where a rule that threw was looking: the first subject (product, bundle, patch, manifest,
+ * database) that makes it throw when checked on its own; the first subject of all when none does
+ * alone; undefined when there is nothing to point at. Runs only after a crash; what the rule
+ * reports on those runs is dropped.
+ */
+function crashPlace(rule: Rule, subjects: RuleSubjects, contextOf: (subjects: RuleSubjects, report: RuleContext['report']) => RuleContext): FindingPlace | undefined {
+  const none: RuleSubjects = { products: [], bundles: [], patches: [], manifests: [], databases: [], unreadablePackages: [] };
+  const candidates: { alone: RuleSubjects; place: FindingPlace }[] = [
+    ...subjects.products.map((product) => ({ alone: { ...none, products: [product] }, place: { element: product.element } })),
+    ...subjects.bundles.map((bundle) => ({ alone: { ...none, bundles: [bundle] }, place: { element: bundle.element } })),
+    ...subjects.patches.map((patch) => ({ alone: { ...none, patches: [patch] }, place: { element: patch.element } })),
+    ...subjects.manifests.map((manifest) => ({ alone: { ...none, manifests: [manifest] }, place: { source: manifest.source, node: manifest.root } })),
+    ...subjects.databases.map((database) => ({ alone: { ...none, databases: [database] }, place: { at: { file: databaseFileOf(database) } } })),
+    ...subjects.unreadablePackages.map((unreadable) => ({ alone: { ...none, unreadablePackages: [unreadable] }, place: { at: { file: unreadable.path } } })),
+  ];
+  const ignore = (): void => undefined;
+  for (const candidate of candidates) {
+    try {
+      rule.check(contextOf(candidate.alone, ignore));
+    } catch {
+      return candidate.place;
+    }
+  }
+  return candidates[0]?.place;
+}
+
+/** A file that stands for a database in Problems: the package, or an .idt folder's Property table (else its first table). */
+function databaseFileOf(database: DatabaseModel): string {
+  if (database.kind !== 'idt') return database.path;
+  const tables = [...database.database.tables.values()];
+  return (database.database.tables.get('Property') ?? tables[0])?.file ?? database.path;
 }

@@ -61,12 +61,12 @@ function certificateDetails(element: XmlElement, products: ProductModel[], readC
   return '';
 }
 
-/** The innermost element whose start tag contains the offset. */
+/** The innermost element whose start tag contains the offset (a loop, not recursion: documents can nest deeper than the stack). */
 function elementAt(nodes: XmlNode[], offset: number): XmlElement | undefined {
-  for (const node of nodes) {
-    if (node.kind !== 'element' || offset < node.span.start || offset > node.span.end) continue;
-    if (offset <= node.startTagSpan.end) return node;
-    return elementAt(node.children, offset);
+  let siblings = nodes;
+  for (;;) {
+    const node = siblings.find((candidate) => candidate.kind === 'element' && offset >= candidate.span.start && offset <= candidate.span.end) as XmlElement | undefined;
+    if (!node || offset <= node.startTagSpan.end) return node;
+    siblings = node.children;
   }
-  return undefined;
 }

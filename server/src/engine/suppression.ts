@@ -29,9 +29,12 @@ interface ParsedDirective {
   comment: SourceComment;
 }
 
-const DIRECTIVE = /^\s*wix-uac-(disable-next-line|disable|enable)(?:\s+([\s\S]*?))?\s*$/;
+/** Matched on the trimmed comment: no part of it can backtrack, whatever the comment holds. */
+const DIRECTIVE = /^wix-uac-(disable-next-line|disable|enable)(?:\s+([\s\S]*))?$/;
 const EVERY_RULE = '*';
 const KNOWN_RULE_IDS = new Set(allRules.map((rule) => rule.id));
+/** Unknown rule ids reported per file: the first ones show the typo; a hostile file could hold millions. */
+const MAX_PROBLEMS = 100;
 
 export class Suppressions {
   /** Line → rule ids suppressed on it (EVERY_RULE for all). */
@@ -47,8 +50,8 @@ export class Suppressions {
       .filter((directive): directive is ParsedDirective => directive !== undefined)
       .sort((a, b) => a.comment.start.line - b.comment.start.line || a.comment.start.character - b.comment.start.character);
     for (const directive of directives) {
-      for (const ruleId of directive.ruleIds) {
-        if (!KNOWN_RULE_IDS.has(ruleId)) {
+      for (const ruleId of new Set(directive.ruleIds)) {
+        if (!KNOWN_RULE_IDS.has(ruleId) && this.problems.length < MAX_PROBLEMS) {
           this.problems.push({
             range: { start: directive.comment.start, end: directive.comment.end },
             message: l10n.t('Unknown rule id "{0}" in {1}; it suppresses nothing.', ruleId, `wix-uac-${directive.kind}`),
@@ -63,7 +66,8 @@ export class Suppressions {
       }
     }
     const blockDirectives = directives.filter((directive) => directive.kind !== 'disable-next-line');
-    const namedIds = new Set(blockDirectives.flatMap((directive) => directive.ruleIds));
+    // Only known ids can suppress anything; replaying the directives for every unknown one would be quadratic.
+    const namedIds = new Set(blockDirectives.flatMap((directive) => directive.ruleIds).filter((ruleId) => KNOWN_RULE_IDS.has(ruleId)));
     for (const ruleId of [EVERY_RULE, ...namedIds]) this.blocks.set(ruleId, disabledIntervals(ruleId, blockDirectives));
   }
 
@@ -76,7 +80,7 @@ export class Suppressions {
 }
 
 function parseDirective(comment: SourceComment): ParsedDirective | undefined {
-  const match = DIRECTIVE.exec(comment.text);
+  const match = DIRECTIVE.exec(comment.text.trim());
   if (!match) return undefined;
   const ruleIds = (match[2] ?? '').split(/[\s,]+/).filter((id) => id !== '');
   return { kind: match[1] as Directive, ruleIds, comment };

@@ -24,7 +24,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ConfinedFileSystem, Engine, isInside, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type Finding } from '../engine';
+import { ConfinedFileSystem, Engine, isInside, NodeFileSystem, OverlayFileSystem, type AnalysisResult, type EngineOptions, type Finding } from '../engine';
 import {
   APPLY_FIX_COMMAND,
   fixCommand,
@@ -70,8 +70,9 @@ const ANALYSIS_DELAY_MS = 30;
 /** Rows per table sent to the package view; the CLI's inspect shows them all. */
 const INSPECT_MAX_ROWS = 2000;
 
-export function startServer(connection: Connection): void {
-  new WixUacServer(connection).listen();
+/** `engineOptions` are for tests (a faulty rule among the rules); editors start the server with none. */
+export function startServer(connection: Connection, engineOptions: EngineOptions = {}): void {
+  new WixUacServer(connection, engineOptions).listen();
 }
 
 /** Windows paths compare case-insensitively (a drive letter comes as `c:` from URIs, `C:` from authoring). */
@@ -91,7 +92,7 @@ function outermostFolders(folders: string[]): string[] {
 class WixUacServer {
   private readonly documents = new TextDocuments(TextDocument);
   private overlay = new OverlayFileSystem(new NodeFileSystem());
-  private engine = new Engine(this.overlay);
+  private engine: Engine;
   /** Restricted Mode (the client says the workspace is not trusted): the disk under the overlay, limited to the workspace folders. */
   private confined: ConfinedFileSystem | undefined;
   private capabilities: ClientCapabilities = {};
@@ -108,6 +109,9 @@ class WixUacServer {
   // buffer version: a counter over the whole session keeps reopened text from hitting a stale cache.
   private bufferGeneration = 0;
   private result: AnalysisResult | undefined;
+  /** Exceptions contained during the current analysis and the one before, by stack, so a crash repeated on every keystroke is logged once. */
+  private containedErrors = new Set<string>();
+  private previousContainedErrors = new Set<string>();
   private findingsByFile = new Map<string, Finding[]>();
   /** URI → JSON of the diagnostics the client holds, for files that have any. */
   private readonly publishedDiagnostics = new Map<string, string>();
@@ -115,10 +119,31 @@ class WixUacServer {
   private pendingAnalysis: NodeJS.Timeout | undefined;
   /** When the last analysis finished (performance.now()), for the pause between analyses. */
   private lastAnalysisEnd = -Infinity;
+  /** The user cancelled indexing: open files are analysed, not the workspace folders, until Analyze workspace. */
+  private openFilesOnly = false;
   /** Set once the settings are in: an analysis before that would publish with the wrong severities. */
   private ready = false;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly engineOptions: EngineOptions,
+  ) {
+    this.engine = this.newEngine();
+  }
+
+  /** An engine over the current file system, with empty caches; what it contains goes to the log. */
+  private newEngine(): Engine {
+    return new Engine(this.overlay, { ...this.engineOptions, onInternalError: (what, error) => this.logContainedError(what, error) });
+  }
+
+  /** Logs an exception the engine contained, with its stack, once while it repeats analysis after analysis. */
+  private logContainedError(what: string, error: unknown): void {
+    // The same fault whatever called the analysis (a timer, a request): the message and where it was thrown.
+    const thrownAt = error instanceof Error ? /\n\s*at .*/.exec(error.stack ?? '')?.[0] : undefined;
+    const key = `${what}\0${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\0${thrownAt ?? ''}`;
+    this.containedErrors.add(key);
+    if (!this.previousContainedErrors.has(key)) this.log.error(`${what} threw (contained; the rest of the analysis stands)`, error);
+  }
 
   listen(): void {
     const { connection, documents } = this;
@@ -197,8 +222,10 @@ class WixUacServer {
       if (command !== ANALYZE_WORKSPACE_COMMAND) {
         throw new ResponseError(ErrorCodes.InvalidParams, `wix-uac: ${l10n.t('unknown command {0}', command)}`);
       }
-      // Asked for by the user when something looks off: start from empty caches and resend everything.
-      this.engine = new Engine(this.overlay);
+      // Asked for by the user when something looks off, or after cancelling indexing: the whole
+      // workspace from empty caches, and everything resent.
+      this.openFilesOnly = false;
+      this.engine = this.newEngine();
       // The analysis is synchronous: let the status reach the client before it holds the thread.
       this.sendStatus('indexing');
       await new Promise((resolve) => setImmediate(resolve));
@@ -220,7 +247,7 @@ class WixUacServer {
     if (!isWorkspaceTrusted(params.initializationOptions)) {
       this.confined = new ConfinedFileSystem(this.workspaceFolders);
       this.overlay = new OverlayFileSystem(this.confined);
-      this.engine = new Engine(this.overlay);
+      this.engine = this.newEngine();
     }
     return {
       capabilities: {
@@ -254,19 +281,25 @@ class WixUacServer {
     this.log.info(`wix-uac language server started for ${this.roots().join(', ') || 'no folder'}`);
     this.sendStatus('indexing');
     // Restricted Mode reads a package only when the user opens it.
-    if (!this.confined) await this.readPackagesWithProgress();
-    this.ready = true;
-    this.scheduleAnalysis();
+    if (this.confined) {
+      this.ready = true;
+      this.scheduleAnalysis();
+    } else {
+      await this.indexWorkspace();
+    }
   }
 
   /**
-   * Reads the workspace's packages before the first analysis, with a progress bar: verifying
-   * signatures hashes whole files, which can take seconds in a folder of large builds.
+   * The first analysis of the workspace, under one progress bar the user can cancel: the packages
+   * are read first (verifying a signature hashes the whole file, seconds in a folder of large
+   * builds), yielding between files, then everything is analysed at once. Cancelled before that
+   * analysis, the server analyses the open files only, until the Analyze workspace command.
    */
-  private async readPackagesWithProgress(): Promise<void> {
+  private async indexWorkspace(): Promise<void> {
     const supportsProgress = this.capabilities.window?.workDoneProgress === true;
     const progress = supportsProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-    progress?.begin(`wix-uac: ${l10n.t('reading packages')}`, 0, undefined, true);
+    progress?.begin(`wix-uac: ${l10n.t('indexing the workspace')}`, 0, l10n.t('reading packages'), true);
+    const cancelled = (): boolean => progress?.token.isCancellationRequested === true;
     const started = performance.now();
     let packages = 0;
     try {
@@ -278,11 +311,25 @@ class WixUacServer {
           this.sendStatus('indexing', { progress: { done, total } });
           this.log.trace(`reading ${file}`);
         },
-        () => progress?.token.isCancellationRequested === true,
+        cancelled,
       );
       this.log.info(`read ${packages} ${packages === 1 ? 'package' : 'packages'} in ${Math.round(performance.now() - started)} ms`);
+      if (!cancelled()) {
+        progress?.report(l10n.t('analysing the workspace'));
+        // The analysis holds the thread: let the report out first, and a cancellation on its way in.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } catch (error) {
       this.logError('reading packages failed', error);
+    }
+    if (cancelled()) {
+      this.openFilesOnly = true;
+      this.log.info(`indexing cancelled after ${Math.round(performance.now() - started)} ms: only open files are analysed until ${ANALYZE_WORKSPACE_COMMAND}`);
+      void this.connection.window.showInformationMessage(l10n.t('wix-uac: indexing cancelled. Only open files are analysed until you run Analyze workspace.'));
+    }
+    this.ready = true;
+    try {
+      this.analyzeNow();
     } finally {
       progress?.done();
     }
@@ -354,10 +401,11 @@ class WixUacServer {
 
   /**
    * Workspace folders, plus the folder of any open file outside them (all of them when no folder is
-   * open); in Restricted Mode the open files only (the engine reads what they name inside the workspace).
+   * open); in Restricted Mode, and after indexing was cancelled, the open files only (the engine reads
+   * what they name — includes, projects above them, certificates — in Restricted Mode only inside the workspace).
    */
   private roots(): string[] {
-    if (this.confined) return this.documents.all().flatMap((document) => uriToPath(document.uri) ?? []);
+    if (this.confined || this.openFilesOnly) return this.documents.all().flatMap((document) => uriToPath(document.uri) ?? []);
     const roots = [...this.workspaceFolders];
     for (const document of this.documents.all()) {
       const filePath = uriToPath(document.uri);
@@ -395,6 +443,8 @@ class WixUacServer {
     this.pendingAnalysis = undefined;
     const roots = this.roots();
     const started = performance.now();
+    this.previousContainedErrors = this.containedErrors;
+    this.containedErrors = new Set();
     let result: AnalysisResult;
     try {
       result = this.engine.analyze({ roots, severityOverrides: this.settings.severityOverrides, restricted: this.confined !== undefined });
@@ -439,8 +489,12 @@ class WixUacServer {
   private publishDiagnostics(result: AnalysisResult, republishAll: boolean): void {
     const client = this.clientContext();
     const diagnosticsByUri = new Map<string, Diagnostic[]>();
+    // Open documents get the version the analysis read, so a client can tell these from older ones.
+    const versions = new Map<string, number>();
     const add = (file: string, diagnostic?: Diagnostic) => {
       const uri = client.uriOf(file);
+      const version = client.analyzedVersionOf(file);
+      if (version !== null) versions.set(uri, version);
       const diagnostics = diagnosticsByUri.get(uri) ?? [];
       if (diagnostic) diagnostics.push(diagnostic);
       diagnosticsByUri.set(uri, diagnostics);
@@ -454,7 +508,8 @@ class WixUacServer {
     for (const [uri, diagnostics] of diagnosticsByUri) {
       const serialized = JSON.stringify(diagnostics);
       if (!republishAll && serialized === (this.publishedDiagnostics.get(uri) ?? '[]')) continue;
-      void this.connection.sendDiagnostics({ uri, diagnostics });
+      const version = versions.get(uri);
+      void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
       if (diagnostics.length) this.publishedDiagnostics.set(uri, serialized);
       else this.publishedDiagnostics.delete(uri);
     }

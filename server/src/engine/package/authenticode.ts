@@ -6,9 +6,9 @@
 // tree: the message digest and the signature cover exact byte ranges of the stream, and a
 // re-encoding (as node-forge's toDer produces) is not guaranteed to reproduce them.
 import * as l10n from '@vscode/l10n';
-import { constants, createHash, verify, X509Certificate, type Hash } from 'node:crypto';
-import forge from 'node-forge';
-import { parseCertificate, type CertificateInfo } from '../certificates';
+import type { Hash } from 'node:crypto';
+import forge from '../forge';
+import { nodeCrypto, parseCertificate, type CertificateInfo } from '../certificates';
 import type { CfbEntry, CompoundFile } from './cfb';
 
 export interface PackageSignature {
@@ -116,10 +116,10 @@ export function verifySignatureBytes(
  */
 export function packageContentDigest(file: CompoundFile, algorithm: DigestAlgorithm): ContentDigest {
   const problems: string[] = [];
-  const hash = createHash(algorithm);
+  const hash = nodeCrypto().createHash(algorithm);
   const prehashEntry = file.rootChild(MSI_DIGITAL_SIGNATURE_EX_STREAM);
   if (prehashEntry) {
-    const prehash = createHash(algorithm);
+    const prehash = nodeCrypto().createHash(algorithm);
     feedMetadata(file.root, prehash, true, new Set());
     const computed = prehash.digest();
     // As osslsigncode does, the signed digest uses the pre-hash of the package as it is; the
@@ -465,7 +465,7 @@ function checkSignerInfo(signerInfo: Der, certificates: EmbeddedCertificate[], s
   if (digests?.length !== 1) {
     problems.push(l10n.t("{0}'s authenticated attributes have no single messageDigest", who));
   } else {
-    const expected = createHash(digestAlgorithm).update(signedContent).digest();
+    const expected = nodeCrypto().createHash(digestAlgorithm).update(signedContent).digest();
     if (!octetsOf(digests[0], l10n.t("{0}'s messageDigest", who)).equals(expected)) {
       problems.push(l10n.t("{0}'s message digest does not match the signed content: the signature was altered", who));
     }
@@ -502,7 +502,7 @@ function checkSignatureValue(certificate: CertificateInfo, signatureAlgorithmId:
   if (!keyKind) return l10n.t('{0} uses the signature algorithm {1}, which is not supported (RSA PKCS#1 v1.5 and ECDSA are)', who, algorithm);
   let ok: boolean;
   try {
-    const key = new X509Certificate(certificate.der).publicKey;
+    const key = new (nodeCrypto().X509Certificate)(certificate.der).publicKey;
     if (key.asymmetricKeyType !== keyKind) {
       const kind = keyKind === 'rsa' ? 'RSA' : 'ECDSA';
       return key.asymmetricKeyType
@@ -510,8 +510,8 @@ function checkSignatureValue(certificate: CertificateInfo, signatureAlgorithmId:
         : l10n.t("{0}'s signature is {1} but its certificate holds an unknown key", who, kind);
     }
     ok = keyKind === 'rsa'
-      ? verify(digestAlgorithm, signedBytes, { key, padding: constants.RSA_PKCS1_PADDING }, signatureValue)
-      : verify(digestAlgorithm, signedBytes, { key, dsaEncoding: 'der' }, signatureValue);
+      ? nodeCrypto().verify(digestAlgorithm, signedBytes, { key, padding: nodeCrypto().constants.RSA_PKCS1_PADDING }, signatureValue)
+      : nodeCrypto().verify(digestAlgorithm, signedBytes, { key, dsaEncoding: 'der' }, signatureValue);
   } catch (error) {
     return l10n.t("{0}'s signature could not be checked: {1}", who, messageOf(error));
   }
@@ -558,7 +558,7 @@ function readRfc3161Timestamp(token: Der, outerCertificates: EmbeddedCertificate
   const imprintAlgorithm = DIGEST_ALGORITHMS[algorithmOid(imprintAlgorithmId, l10n.t("{0}'s imprint algorithm", who))];
   if (!imprintAlgorithm) {
     problems.push(l10n.t("{0}'s message imprint uses an unsupported digest algorithm", who));
-  } else if (!octetsOf(imprint, imprintLabel).equals(createHash(imprintAlgorithm).update(signatureValue).digest())) {
+  } else if (!octetsOf(imprint, imprintLabel).equals(nodeCrypto().createHash(imprintAlgorithm).update(signatureValue).digest())) {
     problems.push(l10n.t('{0} was made for a different signature: its message imprint does not match this signature', who));
   }
   const signers = setOf(rest[rest.length - 1], l10n.t("{0}'s signer infos", who));

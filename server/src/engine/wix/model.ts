@@ -146,7 +146,10 @@ export function buildBundle(linked: LinkedEntry, unit: CompilationUnit, fs: File
 
 function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
   const assignments: PropertyAssignment[] = [];
-  for (const element of elements) {
+  // Indexed, like the other loops over every element: they run once per analysis, mostly before
+  // the code is optimised, when a for-of costs an iterator result per element.
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i];
     switch (element.name) {
       case 'Property': {
         const name = element.value('Id');
@@ -257,8 +260,50 @@ function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: Compilat
 
 function registryWrites(elements: WixElement[]): RegistryWrite[] {
   const writes: RegistryWrite[] = [];
-  for (const element of elements) {
-    if (element.name !== 'RegistryValue') continue;
+  for (let i = 0; i < elements.length; i++) if (elements[i].name === 'RegistryValue') writes.push(new AuthoredRegistryWrite(elements[i]));
+  return writes;
+}
+
+/**
+ * A RegistryValue read on demand: a harvested source has thousands, and the rules look at the
+ * name of each but at the key, root and value of the few that write the policy only.
+ */
+class AuthoredRegistryWrite implements RegistryWrite {
+  private place?: { root?: string; key: string };
+  private nameRead = false;
+  private nameValue?: string;
+
+  constructor(readonly element: WixElement) {}
+
+  get root(): string | undefined {
+    return this.location().root;
+  }
+
+  get key(): string {
+    return this.location().key;
+  }
+
+  /** Read once: the rules and the status lines both ask it of every write. */
+  get name(): string | undefined {
+    if (!this.nameRead) {
+      this.nameRead = true;
+      this.nameValue = this.element.value('Name');
+    }
+    return this.nameValue;
+  }
+
+  get value(): string | undefined {
+    return this.element.value('Value') ?? (this.element.text.value || undefined);
+  }
+
+  get type(): string | undefined {
+    return this.element.value('Type');
+  }
+
+  /** Root and key, completed from the enclosing RegistryKey elements. */
+  private location(): { root?: string; key: string } {
+    if (this.place) return this.place;
+    const element = this.element;
     const keys: string[] = [];
     let root = element.value('Root');
     for (let ancestor = element.parent; ancestor; ancestor = ancestor.parent) {
@@ -270,10 +315,8 @@ function registryWrites(elements: WixElement[]): RegistryWrite[] {
     const own = element.value('Key');
     if (own) keys.push(own);
     const key = keys.map((part) => part.replace(/^\\+|\\+$/g, '')).filter((part) => part !== '').join('\\');
-    const value = element.value('Value') ?? (element.text.value || undefined);
-    writes.push({ element, root, key, name: element.value('Name'), value, type: element.value('Type') });
+    return (this.place = { root, key });
   }
-  return writes;
 }
 
 export function patchCertificate(element: WixElement, unit: CompilationUnit, fs: FileSystem): PatchCertificateEntry {
@@ -321,7 +364,8 @@ function linkedElements(linked: LinkedEntry): WixElement[] {
   const elements: WixElement[] = [];
   for (const section of linked.sections) {
     elements.push(section);
-    for (const element of section.descendants()) elements.push(element);
+    const descendants = section.descendants();
+    for (let i = 0; i < descendants.length; i++) elements.push(descendants[i]);
   }
   return elements;
 }

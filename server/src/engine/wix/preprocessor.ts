@@ -56,8 +56,12 @@ export class SubstitutionScope {
   }
 }
 
+/** Shared by every element without children (most of a harvested source); addChild replaces it. */
+const NO_CHILDREN: WixElement[] = Object.freeze([]) as unknown as WixElement[];
+
 export class WixElement {
-  readonly children: WixElement[] = [];
+  /** Written through addChild only. */
+  children: WixElement[] = NO_CHILDREN;
   /** Local name: `Package`, `Property`… (WiX elements are told apart by namespace, not prefix). */
   readonly name: string;
   /** Only values that needed substitution are kept. */
@@ -78,6 +82,11 @@ export class WixElement {
 
   get namespaceUri(): string {
     return this.xml.namespaceUri;
+  }
+
+  addChild(child: WixElement): void {
+    if (this.children === NO_CHILDREN) this.children = [child];
+    else this.children.push(child);
   }
 
   attribute(name: string): XmlAttribute | undefined {
@@ -174,6 +183,11 @@ interface ConditionalFrame {
 }
 
 const MAX_INCLUDE_DEPTH = 32;
+/**
+ * WiX's schema nests a few dozen levels at most. Deeper elements are left out of the tree, so no
+ * recursive walk of it (here, in linking, the model, the rules) can exhaust the stack on a hostile file.
+ */
+export const MAX_ELEMENT_DEPTH = 500;
 
 export function preprocess(source: SourceFile, options: PreprocessOptions): PreprocessedFile {
   return new Preprocessor(options).run(source);
@@ -188,6 +202,9 @@ class Preprocessor {
   private readonly includeStack: string[] = [];
   private readonly includes: string[] = [];
   private readonly notices: PreprocessorNotice[] = [];
+  /** Elements being built, from the root down to the current one. */
+  private depth = 0;
+  private reportedDepth = false;
 
   constructor(private readonly options: PreprocessOptions) {
     this.variables = new Map(options.defines);
@@ -207,7 +224,19 @@ class Preprocessor {
 
   private element(xml: XmlElement, source: SourceFile, parent: WixElement | undefined, condition: string | undefined): WixElement {
     const element = new WixElement(xml, source, parent, condition, this.scopeFor(source));
-    if (xml.children.length > 0) this.nodes(xml.children, source, element, condition);
+    if (xml.children.length === 0) return element;
+    if (this.depth >= MAX_ELEMENT_DEPTH) {
+      if (!this.reportedDepth) {
+        this.reportedDepth = true;
+        this.notices.push({ source, span: xml.nameSpan, message: l10n.t('Elements are nested more than {0} levels deep here; wix-uac does not analyse what lies deeper.', MAX_ELEMENT_DEPTH) });
+      }
+      return element;
+    }
+    this.depth++;
+    this.nodes(xml.children, source, element, condition);
+    this.depth--;
+    // Its children are all in: trim the spare room pushing left in the list.
+    if (element.children.length > 1 && element.children.length < 16) element.children = element.children.slice();
     return element;
   }
 
@@ -226,6 +255,15 @@ class Preprocessor {
 
   /** Walks one list of siblings; conditional blocks nest within a list, as WiX requires. */
   private nodes(nodes: XmlNode[], source: SourceFile, parent: WixElement, inherited: string | undefined): void {
+    if (!nodes.some(isInstruction)) {
+      // Most lists hold no instruction (a Component's File and RegistryValue): every element is
+      // kept, under the conditions around the list. Indexed, as this runs for every element.
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i];
+        if (node.kind === 'element') parent.addChild(this.element(node, source, parent, inherited));
+      }
+      return;
+    }
     const frames: ConditionalFrame[] = [];
     const foreachVariables: string[] = [];
     const outside = { skip: false, condition: inherited };
@@ -246,7 +284,7 @@ class Preprocessor {
       if (node.kind !== 'element') continue;
       const { skip, condition } = state();
       if (skip) continue;
-      parent.children.push(this.element(node, source, parent, condition));
+      parent.addChild(this.element(node, source, parent, condition));
     }
     if (frames.length > 0) {
       const last = nodes[nodes.length - 1];
@@ -414,6 +452,10 @@ class Preprocessor {
     }
     return token;
   }
+}
+
+function isInstruction(node: XmlNode): boolean {
+  return node.kind === 'pi';
 }
 
 function tokenize(expression: string): string[] {

@@ -191,13 +191,16 @@ function splitItems(value: string): string[] {
   return value.split(';').map((item) => item.trim()).filter((item) => item && !item.includes('$('));
 }
 
+/** In document order; with a stack rather than recursion, as a project can nest deeper than the call stack. */
 function everyElement(root: XmlElement): XmlElement[] {
   const all: XmlElement[] = [];
-  const visit = (element: XmlElement): void => {
+  const stack = [root];
+  while (stack.length > 0) {
+    const element = stack.pop()!;
     all.push(element);
-    for (const child of childElements(element)) visit(child);
-  };
-  visit(root);
+    const children = childElements(element);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return all;
 }
 

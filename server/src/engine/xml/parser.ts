@@ -87,6 +87,11 @@ const APOS = 39;
 const QUESTION = 63;
 const BANG = 33;
 
+/** Errors kept per document (a few MB at most). */
+const MAX_ERRORS = 100_000;
+/** Attributes kept per start tag: WiX elements have a few dozen at most. */
+const MAX_ATTRIBUTES = 1000;
+
 function isWhitespace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -109,8 +114,6 @@ const NO_CHILDREN: XmlNode[] = [];
  * a harvested source has tens of thousands of elements whose attributes no rule ever asks for.
  */
 class Element implements XmlElement {
-  readonly prefix: string;
-  readonly localName: string;
   namespaceUri = '';
   parent?: XmlElement;
   children: XmlNode[] = NO_CHILDREN;
@@ -118,15 +121,25 @@ class Element implements XmlElement {
   /** End of the start tag, and of the whole element. */
   tagEnd: number;
   end: number;
-  endTag?: Span;
+  /** Where the end tag starts (it ends where the element does), -1 without one. */
+  endTagStart = -1;
   private attributeList?: XmlAttribute[];
-  private looked = false;
+  /** The one attribute looked up before the list was read, and what was found. */
+  private lookedName?: string;
+  private lookedAttribute?: XmlAttribute;
 
   constructor(private readonly text: string, readonly name: string, readonly start: number, readonly nameEnd: number) {
-    const colon = name.indexOf(':');
-    this.prefix = colon > 0 ? name.slice(0, colon) : '';
-    this.localName = colon > 0 ? name.slice(colon + 1) : name;
     this.tagEnd = this.end = nameEnd;
+  }
+
+  get prefix(): string {
+    const colon = this.name.indexOf(':');
+    return colon > 0 ? this.name.slice(0, colon) : '';
+  }
+
+  get localName(): string {
+    const colon = this.name.indexOf(':');
+    return colon > 0 ? this.name.slice(colon + 1) : this.name;
   }
 
   get kind(): 'element' {
@@ -146,7 +159,7 @@ class Element implements XmlElement {
   }
 
   get endTagSpan(): Span | undefined {
-    return this.endTag;
+    return this.endTagStart < 0 ? undefined : { start: this.endTagStart, end: this.end };
   }
 
   get attributes(): XmlAttribute[] {
@@ -154,15 +167,17 @@ class Element implements XmlElement {
   }
 
   getAttribute(name: string): XmlAttribute | undefined {
-    // The first lookup on a tag not read yet reads just that attribute (linking asks one
-    // attribute of thousands of elements); a second lookup reads the whole list once.
+    // The first lookup on a tag not read yet reads just that attribute (linking and the rules ask
+    // one attribute of thousands of elements, some of them twice); looking up another one reads
+    // the whole list once.
     let list = this.attributeList;
     if (!list) {
-      if (this.looked) list = this.attributes;
-      else {
-        this.looked = true;
-        list = readWellFormedAttributes(this.text, this.nameEnd, this.tagEnd, name);
+      if (this.lookedName === name) return this.lookedAttribute;
+      if (this.lookedName === undefined) {
+        this.lookedName = name;
+        return (this.lookedAttribute = readWellFormedAttributes(this.text, this.nameEnd, this.tagEnd, name)[0]);
       }
+      list = this.attributes;
     }
     for (const attribute of list) if (attribute.name === name) return attribute;
     return undefined;
@@ -175,6 +190,29 @@ class Element implements XmlElement {
 
 function nodeEnd(node: XmlNode): number {
   return node instanceof Element ? node.end : node.span.end;
+}
+
+/** An attribute of a well-formed tag: offsets kept as numbers, spans made when asked for. */
+class WellFormedAttribute implements XmlAttribute {
+  constructor(
+    readonly name: string,
+    readonly value: string,
+    private readonly nameStart: number,
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+  ) {}
+
+  get nameSpan(): Span {
+    return { start: this.nameStart, end: this.nameStart + this.name.length };
+  }
+
+  get valueSpan(): Span {
+    return { start: this.valueStart, end: this.valueEnd };
+  }
+
+  get span(): Span {
+    return { start: this.nameStart, end: this.valueEnd + 1 };
+  }
 }
 
 /** Attributes of a start tag the scanner already found well-formed (quoted values, no stray characters). */
@@ -198,17 +236,16 @@ function readWellFormedAttributes(text: string, from: number, to: number, only?:
       i = close + 1;
       continue;
     }
-    attributes.push({
-      name: text.slice(nameStart, nameEnd),
-      nameSpan: { start: nameStart, end: nameEnd },
-      value: decodeEntities(text.slice(i + 1, close)),
-      valueSpan: { start: i + 1, end: close },
-      span: { start: nameStart, end: close + 1 },
-    });
+    attributes.push(new WellFormedAttribute(only ?? text.slice(nameStart, nameEnd), decodeEntities(text.slice(i + 1, close)), nameStart, i + 1, close));
+    if (only !== undefined) break; // The first of that name is the one asked for.
+    if (attributes.length === MAX_ATTRIBUTES) break;
     i = close + 1;
   }
   return attributes;
 }
+
+/** Slots of the tag-name table: a power of two, well above the element kinds of a WiX source. */
+const NAME_SLOTS = 512;
 
 export function parseXml(text: string): XmlDocument {
   return new Scanner(text).parse();
@@ -224,33 +261,43 @@ class Scanner {
   private plainTagSelfClosing = false;
   /** Namespace scopes parallel to `open`: each holds only the declarations of its element. */
   private readonly scopes: (Map<string, string> | undefined)[] = [];
+  /**
+   * For each prefix, the URIs the open elements declare for it, innermost last: resolving a
+   * prefix is one lookup however deep the element is (a walk up the scopes made deep nesting quadratic).
+   */
+  private readonly inScope = new Map<string, string[]>();
+  /** How many elements of each name are open: kept from the first stray end tag below deep nesting on (see isOpen). */
+  private openCounts?: Map<string, number>;
   /** Built on the first cut-off start tag; one pass keeps recovery linear on broken files. */
   private tagIndex?: Map<string, TagsOfName>;
+  /** Recent tag names by a hash of their characters (see nameAt). */
+  private readonly names: (string | undefined)[] = new Array(NAME_SLOTS);
 
   constructor(private readonly text: string) {}
 
   parse(): XmlDocument {
     const text = this.text;
     const length = text.length;
+    // Where the text not added yet starts: a stray '<' stays in the text around it (one node, not one per '<').
+    let textStart = 0;
     while (this.pos < length) {
       const lt = text.indexOf('<', this.pos);
-      if (lt < 0) {
-        this.addText(this.pos, length);
-        break;
-      }
-      if (lt > this.pos) this.addText(this.pos, lt);
-      this.pos = lt;
+      if (lt < 0) break;
       const next = text.charCodeAt(lt + 1);
+      if (!isNameStart(next) && next !== SLASH && next !== QUESTION && next !== BANG) {
+        this.error(`'<' must start a tag; write &lt; for a literal '<'`, lt, lt + 1);
+        this.pos = lt + 1;
+        continue;
+      }
+      if (lt > textStart) this.addText(textStart, lt);
+      this.pos = lt;
       if (next === SLASH) this.endTag();
       else if (next === QUESTION) this.processingInstruction();
       else if (next === BANG) this.markupDeclaration();
-      else if (isNameStart(next)) this.startTag();
-      else {
-        this.error(`'<' must start a tag; write &lt; for a literal '<'`, lt, lt + 1);
-        this.addText(lt, lt + 1);
-        this.pos = lt + 1;
-      }
+      else this.startTag();
+      textStart = this.pos;
     }
+    if (textStart < length) this.addText(textStart, length);
     for (let i = this.open.length - 1; i >= 0; i--) {
       const element = this.open[i];
       this.error(`<${element.name}> is not closed`, element.nameSpan.start, element.nameSpan.end);
@@ -261,6 +308,8 @@ class Scanner {
   }
 
   private error(message: string, start: number, end: number): void {
+    // A hostile file can hold an error every few bytes; the first ones say what is wrong.
+    if (this.errors.length === MAX_ERRORS) return;
     this.errors.push({ message, span: { start, end: Math.max(start, end) } });
   }
 
@@ -286,6 +335,20 @@ class Scanner {
     this.append({ kind: 'text', value: decodeEntities(raw), span: { start, end } });
   }
 
+  /**
+   * The tag name between the offsets, shared with the earlier tags of that name: a harvested
+   * source spells `Component` 40 000 times, and one string is less for the garbage collector.
+   */
+  private nameAt(start: number, end: number): string {
+    const text = this.text;
+    const length = end - start;
+    if (length === 0) return '';
+    const slot = (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(start + (length >> 1)) * 3 + text.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
+    const known = this.names[slot];
+    if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
+    return (this.names[slot] = text.slice(start, end));
+  }
+
   private readName(from: number): number {
     let end = from;
     while (end < this.text.length && isNameChar(this.text.charCodeAt(end))) end++;
@@ -302,7 +365,7 @@ class Scanner {
     const text = this.text;
     const start = this.pos;
     const nameEnd = this.readName(start + 1);
-    const name = text.slice(start + 1, nameEnd);
+    const name = this.nameAt(start + 1, nameEnd);
     const element = new Element(text, name, start, nameEnd);
     let i = this.scanPlainTag(nameEnd);
     let closed = i >= 0;
@@ -312,6 +375,7 @@ class Scanner {
     } else {
       // Namespace declarations or something malformed: read every attribute now, with errors.
       const attributes: XmlAttribute[] = [];
+      let tooMany = false;
       i = nameEnd;
       while (i < text.length) {
         i = this.skipWhitespace(i);
@@ -330,6 +394,12 @@ class Scanner {
         if (c === LT || i >= text.length) break;
         if (isNameStart(c)) {
           i = this.attribute(attributes, i);
+          // Past the cap attributes are still scanned, to find the end of the tag, but not kept.
+          if (attributes.length > MAX_ATTRIBUTES) {
+            attributes.pop();
+            if (!tooMany) this.error(`<${name}> has more than ${MAX_ATTRIBUTES} attributes; the others are not read`, i, i);
+            tooMany = true;
+          }
           continue;
         }
         const junkEnd = this.skipJunk(i);
@@ -347,8 +417,7 @@ class Scanner {
     // A start tag cut off while typing (`<Property Id="A`) has no content, or it would adopt the
     // siblings below it; unless an end tag later closes it (only its '>' is missing).
     if (!element.selfClosing && (closed || this.hasEndTag(name, i))) {
-      this.open.push(element);
-      this.scopes.push(scope);
+      this.push(element, scope);
     }
   }
 
@@ -358,10 +427,13 @@ class Scanner {
    */
   private scanPlainTag(from: number): number {
     const text = this.text;
-    const length = text.length;
+    // No '<' stands in a well-formed tag: its values all close before the next one, which one
+    // native search finds; values are then skipped by searching for their closing quote.
+    let nextTag = text.indexOf('<', from);
+    if (nextTag < 0) nextTag = text.length;
     let i = from;
     for (;;) {
-      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      while (i < nextTag && isWhitespace(text.charCodeAt(i))) i++;
       const c = text.charCodeAt(i);
       if (c === GT) {
         this.plainTagSelfClosing = false;
@@ -373,22 +445,16 @@ class Scanner {
       }
       if (!isNameStart(c) || text.startsWith('xmlns', i)) return -1;
       i++;
-      while (i < length && isNameChar(text.charCodeAt(i))) i++;
-      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      while (i < nextTag && isNameChar(text.charCodeAt(i))) i++;
+      while (i < nextTag && isWhitespace(text.charCodeAt(i))) i++;
       if (text.charCodeAt(i) !== EQ) return -1;
       i++;
-      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      while (i < nextTag && isWhitespace(text.charCodeAt(i))) i++;
       const quote = text.charCodeAt(i);
       if (quote !== QUOT && quote !== APOS) return -1;
-      i++;
-      for (;;) {
-        if (i >= length) return -1;
-        const v = text.charCodeAt(i);
-        if (v === quote) break;
-        if (v === LT) return -1;
-        i++;
-      }
-      i++;
+      const close = text.indexOf(quote === QUOT ? '"' : "'", i + 1);
+      if (close < 0 || close > nextTag) return -1;
+      i = close + 1;
     }
   }
 
@@ -455,8 +521,11 @@ class Scanner {
     const close = text.indexOf(quote === QUOT ? '"' : "'", valueStart);
     // '<' is not allowed in attribute values: when it comes first, the value was never closed
     // (a half-typed attribute) and what follows is the next tag.
-    const lt = text.indexOf('<', valueStart);
-    if (close >= 0 && (lt < 0 || close < lt)) {
+    // Looked for within the value only: searching on past it would make many attributes quadratic.
+    let lt = -1;
+    if (close < 0) lt = text.indexOf('<', valueStart);
+    else for (let k = valueStart; k < close && lt < 0; k++) if (text.charCodeAt(k) === LT) lt = k;
+    if (close >= 0 && lt < 0) {
       attribute.value = decodeEntities(text.slice(valueStart, close));
       attribute.valueSpan = { start: valueStart, end: close };
       attribute.span.end = close + 1;
@@ -486,44 +555,81 @@ class Scanner {
     if (prefix === 'xml') return XML_NAMESPACE;
     const own = ownScope?.get(prefix);
     if (own !== undefined) return own;
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const value = this.scopes[i]?.get(prefix);
-      if (value !== undefined) return value;
+    const declared = this.inScope.get(prefix);
+    return declared?.[declared.length - 1];
+  }
+
+  /** Opens an element: its content follows until its end tag. */
+  private push(element: Element, scope: Map<string, string> | undefined): void {
+    this.open.push(element);
+    if (this.openCounts) this.countOpen(element.name, 1);
+    this.scopes.push(scope);
+    if (!scope) return;
+    for (const [prefix, uri] of scope) {
+      const uris = this.inScope.get(prefix);
+      if (uris) uris.push(uri);
+      else this.inScope.set(prefix, [uri]);
     }
-    return undefined;
+  }
+
+  /**
+   * Whether an element of that name is open. Deep down it is counted rather than searched for:
+   * a search per stray end tag would make many of them below deep nesting quadratic.
+   */
+  private isOpen(name: string): boolean {
+    if (!this.openCounts) {
+      if (this.open.length <= 64) return this.open.some((element) => element.name === name);
+      this.openCounts = new Map();
+      for (const element of this.open) this.countOpen(element.name, 1);
+    }
+    return (this.openCounts.get(name) ?? 0) > 0;
+  }
+
+  private countOpen(name: string, step: 1 | -1): void {
+    this.openCounts!.set(name, (this.openCounts!.get(name) ?? 0) + step);
+  }
+
+  /** Closes the innermost open element, and ends the scope of its namespace declarations. */
+  private pop(): Element {
+    const element = this.open.pop()!;
+    if (this.openCounts) this.countOpen(element.name, -1);
+    const scope = this.scopes.pop();
+    if (scope) for (const prefix of scope.keys()) this.inScope.get(prefix)!.pop();
+    return element;
   }
 
   private endTag(): void {
     const text = this.text;
     const start = this.pos;
     const nameEnd = this.readName(start + 2);
-    const name = text.slice(start + 2, nameEnd);
+    const name = this.nameAt(start + 2, nameEnd);
     let i = this.skipWhitespace(nameEnd);
     if (text.charCodeAt(i) === GT) i++;
     else this.error(`The end tag </${name}> is not finished: '>' expected`, start, i);
     this.pos = i;
-    const span = { start, end: i };
     if (name === '') {
       this.error(`An end tag needs a name`, start, i);
       return;
     }
     let match = this.open.length - 1;
-    while (match >= 0 && this.open[match].name !== name) match--;
-    if (match < 0) {
-      this.error(`</${name}> closes nothing: no <${name}> is open`, start + 2, nameEnd);
-      return;
+    if (match < 0 || this.open[match].name !== name) {
+      if (!this.isOpen(name)) {
+        this.error(`</${name}> closes nothing: no <${name}> is open`, start + 2, nameEnd);
+        return;
+      }
+      while (this.open[match].name !== name) match--;
     }
     // Elements opened after the matching one were never closed: close them here.
     while (this.open.length - 1 > match) {
-      const unclosed = this.open.pop()!;
-      this.scopes.pop();
+      const unclosed = this.pop();
       this.error(`<${unclosed.name}> is not closed before </${name}>`, unclosed.nameSpan.start, unclosed.nameSpan.end);
       unclosed.end = start;
     }
-    const element = this.open.pop()!;
-    this.scopes.pop();
-    element.endTag = span;
+    const element = this.pop();
+    element.endTagStart = start;
     element.end = i;
+    // Nothing is appended to a closed element: trim the spare room pushing left in its list.
+    if (element.children !== NO_CHILDREN && element.children.length < 16) element.children = element.children.slice();
     const parent = this.open[this.open.length - 1];
     if (parent) parent.end = Math.max(parent.end, i);
   }
@@ -634,18 +740,47 @@ function indexTags(text: string): Map<string, TagsOfName> {
   return index;
 }
 
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** A Map, not an object literal: `&constructor;` must not find Object.prototype.constructor. */
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
-/** Decodes the five predefined entities and character references; anything else stays as written. */
+/** One reference, tried at an '&' (sticky): a hexadecimal or decimal character reference, or an entity name. */
+const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));/y;
+
+/**
+ * Decodes the five predefined entities and character references; anything else stays as written.
+ * A loop over the '&'s rather than a replace callback: millions of references in one text took
+ * seconds and gigabytes that way.
+ */
 export function decodeEntities(raw: string): string {
-  if (raw.indexOf('&') < 0) return raw;
-  return raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);/g, (whole, body: string) => {
-    if (body.charCodeAt(0) === 35) {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  let amp = raw.indexOf('&');
+  if (amp < 0) return raw;
+  const parts: string[] = [];
+  let from = 0;
+  for (; amp >= 0; amp = raw.indexOf('&', amp + 1)) {
+    REFERENCE.lastIndex = amp;
+    const match = REFERENCE.exec(raw);
+    if (!match) continue;
+    let decoded: string | undefined;
+    if (match[3] !== undefined) decoded = PREDEFINED.get(match[3]);
+    else {
+      const code = match[1] !== undefined ? parseInt(match[1], 16) : parseInt(match[2], 10);
+      if (code > 0 && code <= 0x10ffff) decoded = String.fromCodePoint(code);
     }
-    return PREDEFINED[body] ?? whole;
-  });
+    if (decoded === undefined) continue;
+    if (amp > from) parts.push(raw.slice(from, amp));
+    parts.push(decoded);
+    from = REFERENCE.lastIndex;
+    amp = from - 1;
+  }
+  if (from === 0) return raw;
+  if (from < raw.length) parts.push(raw.slice(from));
+  return parts.join('');
 }
 
 /** The attribute of that name (case-sensitive, as in WiX). */

@@ -1,0 +1,8 @@
+// The language server with the faulty rule among its rules, started over stdio like dist/server.js,
+// for the test that checks one rule's crash is contained end to end.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { rules } from '../../server/src/engine/rules';
+import { startServer } from '../../server/src/lsp/server';
+import { faultyRule } from './faulty-rule';
+
+startServer(createConnection(ProposedFeatures.all), { rules: [...rules, faultyRule] });
