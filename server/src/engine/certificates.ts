@@ -66,6 +66,12 @@ export function parseCertificate(bytes: Uint8Array): CertificateReadResult {
   }
 }
 
+/** Why a file of `size` bytes is not read as a certificate, or undefined when its size is fine: checked before reading a file. */
+export function certificateSizeProblem(size: number): string | undefined {
+  if (size <= MAX_CERTIFICATE_FILE_BYTES) return undefined;
+  return l10n.t('the file is {0} MiB; certificate files are a few KiB, and files over 1 MiB are not read', (size / 1024 / 1024).toFixed(1));
+}
+
 /** RFC 5280: the certificate is valid from notBefore through notAfter, both included. */
 export function validityState(cert: CertificateInfo, now: Date): 'valid' | 'expired' | 'not-yet-valid' {
   if (now.getTime() < cert.notBefore.getTime()) return 'not-yet-valid';
@@ -78,10 +84,8 @@ class UnreadableCertificate extends Error {}
 
 function readCertificate(bytes: Uint8Array): CertificateInfo {
   if (bytes.length === 0) throw new UnreadableCertificate(l10n.t('empty file'));
-  if (bytes.length > MAX_CERTIFICATE_FILE_BYTES) {
-    throw new UnreadableCertificate(
-      l10n.t('the file is {0} MiB; certificate files are a few KiB, and files over 1 MiB are not read', (bytes.length / 1024 / 1024).toFixed(1)));
-  }
+  const tooLarge = certificateSizeProblem(bytes.length);
+  if (tooLarge) throw new UnreadableCertificate(tooLarge);
   if (bytes[0] === 0x30) return readDer(bytes, 'der');
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN ')) return readDer(pemCertificateBody(text), 'pem');
@@ -135,7 +139,8 @@ function readDer(der: Uint8Array, encoding: 'der' | 'pem'): CertificateInfo {
   try {
     root = fromDer(Buffer.from(der).toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false });
   } catch (error) {
-    throw new UnreadableCertificate(l10n.t('malformed DER: {0}', (error as Error).message));
+    // forge's messages end with a period; ours follow it with more text.
+    throw new UnreadableCertificate(l10n.t('malformed DER: {0}', (error as Error).message.replace(/\.$/, '')));
   }
   const otherContainer = recognizeOtherContainer(root);
   if (otherContainer) throw new UnreadableCertificate(otherContainer);

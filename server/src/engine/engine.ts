@@ -4,7 +4,7 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { AnalysisResult, AnalyzeOptions, InspectOptions, Notice } from './api';
-import { parseCertificate, type CertificateReadResult } from './certificates';
+import { certificateSizeProblem, parseCertificate, type CertificateReadResult } from './certificates';
 import { ConfigResolver, effectiveSeverity, isIgnored } from './config';
 import type { FileSystem } from './fs';
 import { hoverAt } from './hovers';
@@ -89,10 +89,27 @@ export class Engine {
     const version = this.fs.version(filePath) ?? '';
     const cached = this.certificates.get(filePath);
     if (cached && cached.version === version) return cached.result;
-    const bytes = this.fs.readFile(filePath);
-    const result: CertificateReadResult = bytes ? parseCertificate(bytes) : { ok: false, reason: l10n.t('the file cannot be read') };
+    const bytes = this.readCertificateBytes(filePath);
+    const result: CertificateReadResult =
+      bytes === undefined ? { ok: false, reason: l10n.t('the file cannot be read') } : 'tooLarge' in bytes ? { ok: false, reason: bytes.tooLarge } : parseCertificate(bytes);
     this.certificates.set(filePath, { version, result });
     return result;
+  }
+
+  /**
+   * A certificate file's bytes; a file too large to be one is not read at all (a SourceFile can
+   * name anything, a gigabyte file included). An editor buffer is the text as typed.
+   */
+  private readCertificateBytes(filePath: string): Uint8Array | { tooLarge: string } | undefined {
+    if (this.fs.openText?.(filePath) !== undefined) return this.fs.readFile(filePath);
+    const source = this.fs.openBytes(filePath);
+    if (!source) return undefined;
+    try {
+      const tooLarge = certificateSizeProblem(source.size);
+      return tooLarge ? { tooLarge } : source.read(0, source.size);
+    } finally {
+      source.close();
+    }
   }
 
   /** Reads a package or patch (cached by version): hashing a large patch is done once per build of it. */
@@ -133,7 +150,10 @@ export class Engine {
     const analysed = new Set<string>();
 
     for (const unit of units) {
-      if (unit.project) projects.set(unit.project.path, unit.project);
+      if (unit.project) {
+        projects.set(unit.project.path, unit.project);
+        for (const problem of unit.project.problems) notices.push({ file: unit.project.path, message: problem });
+      }
       const roots: WixElement[] = [];
       for (const sourcePath of unit.sources) {
         const source = this.sources.get(sourcePath);

@@ -50,7 +50,7 @@ export class Suppressions {
       .filter((directive): directive is ParsedDirective => directive !== undefined)
       .sort((a, b) => a.comment.start.line - b.comment.start.line || a.comment.start.character - b.comment.start.character);
     for (const directive of directives) {
-      for (const ruleId of new Set(directive.ruleIds)) {
+      for (const ruleId of directive.ruleIds) {
         if (!KNOWN_RULE_IDS.has(ruleId) && this.problems.length < MAX_PROBLEMS) {
           this.problems.push({
             range: { start: directive.comment.start, end: directive.comment.end },
@@ -82,7 +82,8 @@ export class Suppressions {
 function parseDirective(comment: SourceComment): ParsedDirective | undefined {
   const match = DIRECTIVE.exec(comment.text.trim());
   if (!match) return undefined;
-  const ruleIds = (match[2] ?? '').split(/[\s,]+/).filter((id) => id !== '');
+  // Each id once: a comment can repeat one a million times.
+  const ruleIds = [...new Set((match[2] ?? '').split(/[\s,]+/).filter((id) => id !== ''))];
   return { kind: match[1] as Directive, ruleIds, comment };
 }
 

@@ -29,6 +29,12 @@ const TYPE_KEY = 0x2000;
 const SUMMARY_STREAM = '\u0005SummaryInformation';
 /** Rows in all tables together; the largest real packages hold a few hundred thousand. */
 export const MAX_ROWS = 2_000_000;
+/**
+ * The most a stream read whole (string pool, string data, a table, a binary cell) may hold: real
+ * ones are a few MB. Sizes are checked against the file, but a file can be that large (or sparse),
+ * and a whole chain of sectors is all it takes to claim gigabytes.
+ */
+export const MAX_STREAM_READ_WHOLE = 64 * 1024 * 1024;
 const SYSTEM_TABLES = ['_StringPool', '_StringData', '_Tables', '_Columns'];
 
 /** The database kind a root CLSID announces, or undefined for any other CLSID. */
@@ -122,8 +128,8 @@ function readStringPool(file: CompoundFile, tableStreams: Map<string, CfbEntry>)
   const poolEntry = tableStreams.get('_StringPool');
   const dataEntry = tableStreams.get('_StringData');
   if (!poolEntry) return { strings: [''], codepage: 0, referenceSize: 2 };
-  const pool = file.readStream(poolEntry);
-  const data = dataEntry ? file.readStream(dataEntry) : new Uint8Array(0);
+  const pool = file.readStream(poolEntry, MAX_STREAM_READ_WHOLE);
+  const data = dataEntry ? file.readStream(dataEntry, MAX_STREAM_READ_WHOLE) : new Uint8Array(0);
   if (pool.length < 4) return { strings: [''], codepage: 0, referenceSize: 2 };
 
   // Header: the codepage, with the top bit set when string references take 3 bytes.
@@ -280,7 +286,7 @@ class TableReader {
       read(): Uint8Array | undefined {
         if (!entry) return undefined;
         try {
-          return file.readStream(entry);
+          return file.readStream(entry, MAX_STREAM_READ_WHOLE);
         } catch {
           // A broken stream or a closed file: the cell is unreadable, as documented.
           return undefined;
@@ -302,7 +308,7 @@ class TableReader {
     // file must not turn a large stream into millions of rows.
     this.rowsRead += rowCount;
     if (this.rowsRead > MAX_ROWS) throw new UnreadablePackageError(l10n.t('the tables hold more than {0} rows (table {1} has {2})', MAX_ROWS, table, rowCount));
-    const bytes = this.file.readStream(entry);
+    const bytes = this.file.readStream(entry, MAX_STREAM_READ_WHOLE);
     const rows: Row[] = [];
     for (let index = 0; index < rowCount; index++) rows.push({ cells: new Array<CellValue>(layouts.length) });
     let columnStart = 0;

@@ -71,8 +71,17 @@ export function disablingPolicy(write: RegistryWrite, product: ProductModel): { 
   return { value, unresolved };
 }
 
+const POLICY_VALUE_NAME = 'disableluapatching';
+/** What a start tag holds when its Name may be the policy value: the name itself, or a reference that could make it. */
+const MAY_NAME_POLICY = /disableluapatching|[$&]/i;
+
 function writesMachinePolicy(write: RegistryWrite, product: ProductModel): boolean {
-  if (!write.name || write.name.toLowerCase() !== 'disableluapatching') return false;
+  // A harvested source has thousands of registry values: one native search of each start tag
+  // settles most of them, where reading each one's Name was a measurable part of a lint.
+  const { start, end } = write.element.xml.startTagSpan;
+  if (!MAY_NAME_POLICY.test(write.element.source.text.slice(start, end))) return false;
+  const name = write.name;
+  if (name?.length !== POLICY_VALUE_NAME.length || name.toLowerCase() !== POLICY_VALUE_NAME) return false;
   if (!POLICY_KEY.test(write.key.replace(/\\{2,}/g, '\\'))) return false;
   const root = (write.root ?? '').toUpperCase();
   // HKMU is HKLM in a per-machine install.

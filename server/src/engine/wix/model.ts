@@ -107,10 +107,11 @@ export interface BundleModel {
 export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: CompilationUnit, fs: FileSystem): ProductModel {
   const entry = linked.entry;
   const elements = linkedElements(linked);
+  const read = elementsRead(elements);
   const packageElement = wixVersion === 3 ? entry.children.find((child) => child.name === 'Package') : entry;
-  const properties = propertyAssignments(elements);
+  const properties = propertyAssignments(read.propertyElements);
   const scope = wixVersion === 3 ? scopeV3(packageElement, properties) : scopeV4(entry);
-  const patchCertificatesElements = elements.filter((element) => element.name === 'PatchCertificates');
+  const patchCertificatesElements = read.patchCertificates;
   return {
     kind: entry.name === 'Module' ? 'module' : 'product',
     wixVersion,
@@ -121,7 +122,7 @@ export function buildProduct(linked: LinkedEntry, wixVersion: 3 | 4, unit: Compi
     scope,
     installerVersion: installerVersion(wixVersion, packageElement ?? entry, unit),
     properties,
-    registryWrites: registryWrites(elements),
+    registryWrites: read.registryValues.map((element) => new AuthoredRegistryWrite(element)),
     patchCertificatesElements,
     patchCertificates: patchCertificatesElements
       .flatMap((container) => container.children.filter((child) => child.name === 'DigitalCertificate'))
@@ -144,12 +145,39 @@ export function buildBundle(linked: LinkedEntry, unit: CompilationUnit, fs: File
   return { element: linked.entry, msiProperties: propertyAssignments(elements).filter((p) => p.authoring === 'MsiProperty'), mspPackages, elements, unit };
 }
 
-function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
-  const assignments: PropertyAssignment[] = [];
-  // Indexed, like the other loops over every element: they run once per analysis, mostly before
-  // the code is optimised, when a for-of costs an iterator result per element.
+/**
+ * The elements the product model reads, picked out in one pass over the package: a harvested
+ * source has tens of thousands of others, and each pass over all of them costs milliseconds in
+ * a one-shot run, before the code is optimised (hence also the indexed loop: a for-of costs an
+ * iterator result per element there).
+ */
+function elementsRead(elements: WixElement[]): { propertyElements: WixElement[]; registryValues: WixElement[]; patchCertificates: WixElement[] } {
+  const propertyElements: WixElement[] = [];
+  const registryValues: WixElement[] = [];
+  const patchCertificates: WixElement[] = [];
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i];
+    switch (element.name) {
+      case 'RegistryValue':
+        registryValues.push(element);
+        break;
+      case 'Property':
+      case 'SetProperty':
+      case 'CustomAction':
+      case 'MsiProperty':
+        propertyElements.push(element);
+        break;
+      case 'PatchCertificates':
+        patchCertificates.push(element);
+        break;
+    }
+  }
+  return { propertyElements, registryValues, patchCertificates };
+}
+
+function propertyAssignments(elements: WixElement[]): PropertyAssignment[] {
+  const assignments: PropertyAssignment[] = [];
+  for (const element of elements) {
     switch (element.name) {
       case 'Property': {
         const name = element.value('Id');
@@ -258,20 +286,12 @@ function installerVersion(wixVersion: 3 | 4, element: WixElement, unit: Compilat
   return { value: byDefault, reason, authored: false, ...known };
 }
 
-function registryWrites(elements: WixElement[]): RegistryWrite[] {
-  const writes: RegistryWrite[] = [];
-  for (let i = 0; i < elements.length; i++) if (elements[i].name === 'RegistryValue') writes.push(new AuthoredRegistryWrite(elements[i]));
-  return writes;
-}
-
 /**
  * A RegistryValue read on demand: a harvested source has thousands, and the rules look at the
  * name of each but at the key, root and value of the few that write the policy only.
  */
 class AuthoredRegistryWrite implements RegistryWrite {
   private place?: { root?: string; key: string };
-  private nameRead = false;
-  private nameValue?: string;
 
   constructor(readonly element: WixElement) {}
 
@@ -283,13 +303,8 @@ class AuthoredRegistryWrite implements RegistryWrite {
     return this.location().key;
   }
 
-  /** Read once: the rules and the status lines both ask it of every write. */
   get name(): string | undefined {
-    if (!this.nameRead) {
-      this.nameRead = true;
-      this.nameValue = this.element.value('Name');
-    }
-    return this.nameValue;
+    return this.element.value('Name');
   }
 
   get value(): string | undefined {
@@ -364,8 +379,11 @@ function linkedElements(linked: LinkedEntry): WixElement[] {
   const elements: WixElement[] = [];
   for (const section of linked.sections) {
     elements.push(section);
+    // Copied in native chunks: element by element (or by spreading, which iterates) costs
+    // milliseconds on a harvested source before the code is optimised, and one push of all of
+    // them could exceed the arguments a call takes.
     const descendants = section.descendants();
-    for (let i = 0; i < descendants.length; i++) elements.push(descendants[i]);
+    for (let from = 0; from < descendants.length; from += 10_000) elements.push(...descendants.slice(from, from + 10_000));
   }
   return elements;
 }

@@ -25,7 +25,7 @@ const NO_UNRESOLVED: readonly string[] = Object.freeze([]);
  */
 export class SubstitutionScope {
   constructor(
-    readonly variables: ReadonlyMap<string, string>,
+    readonly variables: Pick<ReadonlyMap<string, string>, 'get'>,
     readonly source: SourceFile | undefined,
     private readonly options: Pick<PreprocessOptions, 'currentDirectory' | 'platform'>,
   ) {}
@@ -95,7 +95,12 @@ export class WixElement {
 
   /** Attribute value after preprocessor substitution. */
   value(name: string): string | undefined {
-    return this.resolved(name)?.value;
+    // Most values hold no reference: answered without building a Resolved (linking and the
+    // rules ask this of thousands of elements).
+    const raw = this.attribute(name);
+    if (!raw) return undefined;
+    const value = raw.value ?? '';
+    return value.indexOf('$') < 0 ? value : this.resolved(name)?.value;
   }
 
   resolved(name: string): Resolved | undefined {
@@ -123,6 +128,11 @@ export class WixElement {
 
   get nameSpan(): Span {
     return this.xml.nameSpan;
+  }
+
+  /** Set by the preprocessor, which creates elements in document order anyway (see Preprocessor.inOrder). */
+  setDescendants(descendants: WixElement[]): void {
+    this.descendantsCache = descendants;
   }
 
   /** Every element below this one, in document order. */
@@ -183,6 +193,16 @@ interface ConditionalFrame {
 }
 
 const MAX_INCLUDE_DEPTH = 32;
+/** The instructions that open, switch or close a conditional block. */
+const CONDITIONAL_TARGETS = new Set(['if', 'ifdef', 'ifndef', 'elseif', 'else', 'endif', 'foreach', 'endforeach']);
+/**
+ * Elements and instructions one source may take in through includes, and includes it may follow.
+ * Each include is spliced in again wherever it is named, so a few lines that include a file
+ * thousands of times, or includes that each include the next one twice, would otherwise expand
+ * without bound.
+ */
+export const MAX_INCLUDED_NODES = 50_000;
+export const MAX_FOLLOWED_INCLUDES = 10_000;
 /**
  * WiX's schema nests a few dozen levels at most. Deeper elements are left out of the tree, so no
  * recursive walk of it (here, in linking, the model, the rules) can exhaust the stack on a hostile file.
@@ -195,19 +215,27 @@ export function preprocess(source: SourceFile, options: PreprocessOptions): Prep
 
 class Preprocessor {
   /** Replaced, never changed in place: elements keep the scope that was current where they stand. */
-  private variables: Map<string, string>;
+  private variables: VariablesAt;
+  private readonly variableHistory: VariableHistory;
   private scope?: SubstitutionScope;
   /** Names removed by <?undef?>: not defined, whatever the command line said. */
   private readonly undefinedNames = new Set<string>();
   private readonly includeStack: string[] = [];
   private readonly includes: string[] = [];
   private readonly notices: PreprocessorNotice[] = [];
+  /** Elements and instructions taken in through includes, and includes followed, so far (see MAX_INCLUDED_NODES). */
+  private includedNodes = 0;
+  private followedIncludes = 0;
+  private includeBudgetSpent = false;
+  /** Every element created, in document order: the descendants of an element follow it. */
+  private readonly inOrder: WixElement[] = [];
   /** Elements being built, from the root down to the current one. */
   private depth = 0;
   private reportedDepth = false;
 
   constructor(private readonly options: PreprocessOptions) {
-    this.variables = new Map(options.defines);
+    this.variableHistory = new VariableHistory(options.defines);
+    this.variables = this.variableHistory.current();
   }
 
   run(source: SourceFile): PreprocessedFile {
@@ -224,6 +252,8 @@ class Preprocessor {
 
   private element(xml: XmlElement, source: SourceFile, parent: WixElement | undefined, condition: string | undefined): WixElement {
     const element = new WixElement(xml, source, parent, condition, this.scopeFor(source));
+    const first = this.inOrder.push(element);
+    if (this.includeStack.length > 1) this.includedNodes++;
     if (xml.children.length === 0) return element;
     if (this.depth >= MAX_ELEMENT_DEPTH) {
       if (!this.reportedDepth) {
@@ -237,6 +267,8 @@ class Preprocessor {
     this.depth--;
     // Its children are all in: trim the spare room pushing left in the list.
     if (element.children.length > 1 && element.children.length < 16) element.children = element.children.slice();
+    // Linking and the model walk each section (a child of the root): its elements are the ones created since.
+    if (this.depth === 1) element.setDescendants(this.inOrder.slice(first));
     return element;
   }
 
@@ -248,9 +280,7 @@ class Preprocessor {
   }
 
   private setVariable(name: string, value: string | undefined): void {
-    this.variables = new Map(this.variables);
-    if (value === undefined) this.variables.delete(name);
-    else this.variables.set(name, value);
+    this.variables = this.variableHistory.set(name, value);
   }
 
   /** Walks one list of siblings; conditional blocks nest within a list, as WiX requires. */
@@ -267,18 +297,24 @@ class Preprocessor {
     const frames: ConditionalFrame[] = [];
     const foreachVariables: string[] = [];
     const outside = { skip: false, condition: inherited };
+    // Kept until a conditional instruction changes the frames: thousands of elements (or of
+    // unclosed <?if?>s) in one list must not rebuild the condition text each time.
+    let current: { skip: boolean; condition: string | undefined } | undefined;
     const state = (): { skip: boolean; condition: string | undefined } => {
       if (frames.length === 0) return outside;
-      let condition = inherited;
+      if (current) return current;
+      const undecided = inherited ? [inherited] : [];
       for (const frame of frames) {
-        if (frame.active === false) return { skip: true, condition };
-        if (frame.active === undefined) condition = condition ? l10n.t('{0} and {1}', condition, frame.text) : frame.text;
+        if (frame.active === false) return (current = { skip: true, condition: inherited });
+        if (frame.active === undefined) undecided.push(frame.text);
       }
-      return { skip: false, condition };
+      return (current = { skip: false, condition: joinConditions(undecided) });
     };
     for (const node of nodes) {
       if (node.kind === 'pi') {
+        if (this.includeStack.length > 1) this.includedNodes++;
         this.instruction(node, source, parent, frames, foreachVariables, state);
+        if (CONDITIONAL_TARGETS.has(node.target)) current = undefined;
         continue;
       }
       if (node.kind !== 'element') continue;
@@ -388,6 +424,13 @@ class Preprocessor {
   }
 
   private include(pi: XmlProcessingInstruction, source: SourceFile, parent: WixElement, condition: string | undefined): void {
+    if (this.includedNodes >= MAX_INCLUDED_NODES || this.followedIncludes >= MAX_FOLLOWED_INCLUDES) {
+      if (!this.includeBudgetSpent) {
+        this.includeBudgetSpent = true;
+        this.notices.push({ source, span: pi.dataSpan, message: l10n.t('The includes expand to more than {0} elements and instructions or {1} includes; this include and the ones after it are not followed', MAX_INCLUDED_NODES, MAX_FOLLOWED_INCLUDES) });
+      }
+      return;
+    }
     const authored = this.substitute(pi.data.trim().replace(/^"(.*)"$/, '$1'), source);
     if (authored.unresolved.length > 0) {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Cannot resolve {0} in the include path; its content is not analysed', authored.unresolved.join(', ')) });
@@ -402,6 +445,7 @@ class Preprocessor {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('{0} includes itself (directly or through other includes); not followed', authored.value) });
       return;
     }
+    this.followedIncludes++;
     const included = this.options.sources.get(target);
     if (!included) {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Cannot read include file {0}', target) });
@@ -456,6 +500,77 @@ class Preprocessor {
 
 function isInstruction(node: XmlNode): boolean {
   return node.kind === 'pi';
+}
+
+/**
+ * The variables of one walk through a file and its includes, kept as each name's history of
+ * values: a `<?define?>` or `<?undef?>` appends to it, and a point of the walk is a version
+ * number. Elements keep the version current where they stand. (Copying every variable on each
+ * define, so that elements could keep a map, made thousands of defines quadratic.)
+ */
+class VariableHistory {
+  private version = 0;
+  private readonly histories = new Map<string, { versions: number[]; values: Array<string | undefined> }>();
+
+  constructor(defines: Iterable<[string, string]>) {
+    for (const [name, value] of defines) this.record(name, value);
+  }
+
+  /** A new value (undefined: removed); returns the variables from then on. */
+  set(name: string, value: string | undefined): VariablesAt {
+    this.version++;
+    this.record(name, value);
+    return this.current();
+  }
+
+  current(): VariablesAt {
+    return new VariablesAt(this, this.version);
+  }
+
+  valueAt(name: string, version: number): string | undefined {
+    const history = this.histories.get(name);
+    if (!history) return undefined;
+    // The last value recorded at or before `version`.
+    let low = 0;
+    let high = history.versions.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (history.versions[middle] <= version) low = middle + 1;
+      else high = middle;
+    }
+    return low === 0 ? undefined : history.values[low - 1];
+  }
+
+  private record(name: string, value: string | undefined): void {
+    let history = this.histories.get(name);
+    if (!history) this.histories.set(name, (history = { versions: [], values: [] }));
+    history.versions.push(this.version);
+    history.values.push(value);
+  }
+}
+
+/** The variables at one point of the walk. */
+class VariablesAt {
+  constructor(private readonly history: VariableHistory, private readonly version: number) {}
+
+  get(name: string): string | undefined {
+    return this.history.valueAt(name, this.version);
+  }
+}
+
+/**
+ * The conditions joined as `l10n.t('{0} and {1}')` joins two, applied from the left, in linear
+ * time: formatting the growing text once per condition is quadratic in the number of open blocks.
+ */
+function joinConditions(conditions: string[]): string | undefined {
+  if (conditions.length === 0) return undefined;
+  const joined = l10n.t('{0} and {1}', '\u0001', '\u0002');
+  const first = joined.indexOf('\u0001');
+  const second = joined.indexOf('\u0002');
+  const [before, between, after] = first >= 0 && second > first ? [joined.slice(0, first), joined.slice(first + 1, second), joined.slice(second + 1)] : ['', ' and ', ''];
+  let text = before.repeat(conditions.length - 1) + conditions[0];
+  for (let i = 1; i < conditions.length; i++) text += between + conditions[i] + after;
+  return text;
 }
 
 function tokenize(expression: string): string[] {

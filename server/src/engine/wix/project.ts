@@ -2,6 +2,7 @@
 // .wxs below their folder unless told otherwise); without one, the .wxs files of the analysed
 // folder tree form one unit, which is what `wix build *.wxs` would link.
 
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { CERTIFICATE_EXTENSIONS } from '../certificates';
@@ -23,6 +24,8 @@ export interface WixProject {
   platform?: string;
   compileFiles: string[];
   projectReferences: string[];
+  /** What the project asks that wix-uac does not do, for a notice on the project file. */
+  problems: string[];
 }
 
 export interface CompilationUnit {
@@ -118,7 +121,8 @@ export function readProject(projectPath: string, fs: FileSystem, sources: Source
   const defaultItems = sdkStyle && (properties.get('EnableDefaultCompileItems') ?? 'true').toLowerCase() !== 'false';
   const patterns = [...(defaultItems ? ['**/*.wxs'] : []), ...includes.flatMap(splitItems)];
   const excluded = [...(defaultItems ? ['bin/**', 'obj/**'] : []), ...removes.flatMap(splitItems)];
-  const compileFiles = expandItems(fs, folder, patterns, excluded);
+  const problems: string[] = [];
+  const compileFiles = expandItems(fs, folder, patterns, excluded, problems);
   const projectReferences = everyElement(root)
     .filter((element) => element.localName === 'ProjectReference')
     .map((element) => attr(element, 'Include')?.value)
@@ -135,6 +139,7 @@ export function readProject(projectPath: string, fs: FileSystem, sources: Source
     platform: properties.get('Platform') ?? properties.get('InstallerPlatform'),
     compileFiles,
     projectReferences,
+    problems,
   };
 }
 
@@ -220,7 +225,7 @@ function unconditionalProperties(root: XmlElement): Map<string, string> {
 }
 
 /** MSBuild item patterns (relative, `\` or `/`, `*` and `**`) against the files below the project folder. */
-function expandItems(fs: FileSystem, folder: string, patterns: string[], excluded: string[]): string[] {
+function expandItems(fs: FileSystem, folder: string, patterns: string[], excluded: string[], problems: string[]): string[] {
   if (patterns.length === 0) return [];
   const normalize = (pattern: string): string => pattern.replace(/\\/g, '/');
   const isExcluded = picomatch(excluded.map(normalize), { nocase: true, dot: true });
@@ -238,7 +243,13 @@ function expandItems(fs: FileSystem, folder: string, patterns: string[], exclude
     // Patterns may reach outside the folder (..\Shared\*.wxs): walk from their common base.
     for (const pattern of wildcardPatterns) {
       const { base, glob } = picomatch.scan(pattern);
-      const baseFolder = path.resolve(folder, toHostPath(base));
+      // `C:` alone is the current folder of drive C; as a pattern's base it is the drive.
+      const baseFolder = path.resolve(folder, toHostPath(/^[A-Za-z]:$/.test(base) ? `${base}/` : base));
+      // A walk of the whole disk (`\**\*.wxs`, or enough `..`) takes minutes on every analysis.
+      if (path.parse(baseFolder).root === baseFolder) {
+        problems.push(l10n.t('Compile Include="{0}" would enumerate every file of {1}; MSBuild warns of such wildcards too (MSB5029), and wix-uac leaves them out.', pattern, baseFolder));
+        continue;
+      }
       const matches = picomatch(glob, { nocase: true, dot: true });
       for (const file of collectFiles(fs, [baseFolder]).sources) {
         const relativeToBase = relativeWithSlashes(baseFolder, file);

@@ -266,6 +266,8 @@ class Scanner {
    * prefix is one lookup however deep the element is (a walk up the scopes made deep nesting quadratic).
    */
   private readonly inScope = new Map<string, string[]>();
+  /** The default namespace in scope (inScope's last for ''): most elements have no prefix and declare nothing. */
+  private defaultNamespace = '';
   /** How many elements of each name are open: kept from the first stray end tag below deep nesting on (see isOpen). */
   private openCounts?: Map<string, number>;
   /** Built on the first cut-off start tag; one pass keeps recovery linear on broken files. */
@@ -375,7 +377,6 @@ class Scanner {
     } else {
       // Namespace declarations or something malformed: read every attribute now, with errors.
       const attributes: XmlAttribute[] = [];
-      let tooMany = false;
       i = nameEnd;
       while (i < text.length) {
         i = this.skipWhitespace(i);
@@ -394,11 +395,11 @@ class Scanner {
         if (c === LT || i >= text.length) break;
         if (isNameStart(c)) {
           i = this.attribute(attributes, i);
-          // Past the cap attributes are still scanned, to find the end of the tag, but not kept.
+          // Past the cap the rest of the tag is skipped unread, to its end.
           if (attributes.length > MAX_ATTRIBUTES) {
             attributes.pop();
-            if (!tooMany) this.error(`<${name}> has more than ${MAX_ATTRIBUTES} attributes; the others are not read`, i, i);
-            tooMany = true;
+            this.error(`<${name}> has more than ${MAX_ATTRIBUTES} attributes; the others are not read`, i, i);
+            i = this.skipRestOfTag(i);
           }
           continue;
         }
@@ -412,7 +413,7 @@ class Scanner {
     }
     element.tagEnd = element.end = i;
     this.pos = i;
-    element.namespaceUri = this.resolvePrefix(element.prefix, scope) ?? '';
+    element.namespaceUri = scope === undefined && name.indexOf(':') < 0 ? this.defaultNamespace : (this.resolvePrefix(element.prefix, scope) ?? '');
     this.append(element);
     // A start tag cut off while typing (`<Property Id="A`) has no content, or it would adopt the
     // siblings below it; unless an end tag later closes it (only its '>' is missing).
@@ -473,6 +474,21 @@ class Scanner {
     // Walking on from tag `low`, the depth drops below its start exactly when some later
     // running depth is lower than the one before `low`.
     return low < tags.offsets.length && tags.lowestFrom[low] < (low === 0 ? 0 : tags.depthAfter[low - 1]);
+  }
+
+  /** Where a tag ends ('>', '/>', or a '<' that starts the next tag) from inside it, quoted values skipped. */
+  private skipRestOfTag(from: number): number {
+    const text = this.text;
+    let quote = 0;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === LT) return i;
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === QUOT || c === APOS) quote = c;
+      else if (c === GT || (c === SLASH && text.charCodeAt(i + 1) === GT)) return i;
+    }
+    return text.length;
   }
 
   /** Characters that cannot start an attribute: skip to something that can, or to the end of the tag. */
@@ -570,6 +586,7 @@ class Scanner {
       if (uris) uris.push(uri);
       else this.inScope.set(prefix, [uri]);
     }
+    this.defaultNamespace = this.resolvePrefix('', undefined) ?? '';
   }
 
   /**
@@ -594,7 +611,10 @@ class Scanner {
     const element = this.open.pop()!;
     if (this.openCounts) this.countOpen(element.name, -1);
     const scope = this.scopes.pop();
-    if (scope) for (const prefix of scope.keys()) this.inScope.get(prefix)!.pop();
+    if (scope) {
+      for (const prefix of scope.keys()) this.inScope.get(prefix)!.pop();
+      this.defaultNamespace = this.resolvePrefix('', undefined) ?? '';
+    }
     return element;
   }
 

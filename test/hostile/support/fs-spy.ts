@@ -1,0 +1,35 @@
+// Records every path handed to the synchronous `fs` functions the engine reads with, while a step
+// runs in this process: proof that something was never opened, listed or looked at.
+import nodeFsModule = require('node:fs');
+import * as path from 'node:path';
+
+export interface FsCall {
+  name: string;
+  file: string;
+}
+
+const SPIED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'readdirSync', 'readlinkSync', 'realpathSync', 'existsSync', 'accessSync', 'opendirSync'] as const;
+
+export function recordFsCalls<T>(step: () => T): { result: T; calls: FsCall[] } {
+  const calls: FsCall[] = [];
+  const nodeFs = nodeFsModule as unknown as Record<string, unknown>;
+  const originals = new Map<string, unknown>();
+  const spy = <F extends (...args: never[]) => unknown>(name: string, original: F): F =>
+    function (this: unknown, ...args: Parameters<F>) {
+      const target = args[0] as unknown;
+      if (typeof target === 'string' || target instanceof URL || Buffer.isBuffer(target)) calls.push({ name, file: path.resolve(String(target instanceof URL ? target.pathname : target)) });
+      return original.apply(this, args);
+    } as F;
+  for (const name of SPIED) {
+    const original = nodeFs[name] as ((...args: never[]) => unknown) & { native?: (...args: never[]) => unknown };
+    originals.set(name, original);
+    const wrapped = spy(name, original) as typeof original;
+    if (original.native) wrapped.native = spy(name, original.native);
+    nodeFs[name] = wrapped;
+  }
+  try {
+    return { result: step(), calls };
+  } finally {
+    for (const [name, original] of originals) nodeFs[name] = original;
+  }
+}
