@@ -43,6 +43,11 @@ function engineSeeds(): EngineInput[] {
 
 // ---- Generated files -------------------------------------------------------------------------
 
+/** Globs picomatch cannot compile, or compiles into expressions that backtrack on long names. */
+const HOSTILE_GLOBS = ['*a*a*a*a*a*a*a*ab', '**/*a*a*a/**/*a*a*ab', '+(*a)b', '*(a|aa)*(a|aa)c', 'x'.repeat(70_000), `${'{a,b}'.repeat(20)}*`];
+/** A name such globs backtrack on. */
+const LONG_NAME = 'a'.repeat(60);
+
 const project: fc.Arbitrary<string> = fc
   .record({
     sdk: fc.constantFrom('Sdk="WixToolset.Sdk/4.0.5"', 'ToolsVersion="4.0"', '', 'Sdk=""'),
@@ -52,7 +57,7 @@ const project: fc.Arbitrary<string> = fc
     searchPaths: fc.constantFrom('inc', '..\\inc;$(ProjectDir)', '', '/etc'),
     platform: fc.constantFrom('x64', 'x86', '', 'arm64', '$(Platform)'),
     defaults: fc.constantFrom('', '<EnableDefaultCompileItems>false</EnableDefaultCompileItems>', '<EnableDefaultCompileItems>junk</EnableDefaultCompileItems>'),
-    compile: fc.array(fc.constantFrom('Product.wxs', '*.wxs', '**\\*.wxs', '..\\**\\*.wxs', '**', 'src\\**\\*.wxs', '$(MSBuildThisFileDirectory)x.wxs', '{a,b}.wxs', '[', '/etc/passwd'), { maxLength: 3 }),
+    compile: fc.array(fc.constantFrom('Product.wxs', '*.wxs', '**\\*.wxs', '..\\**\\*.wxs', '**', 'src\\**\\*.wxs', '$(MSBuildThisFileDirectory)x.wxs', '{a,b}.wxs', '[', '/etc/passwd', ...HOSTILE_GLOBS), { maxLength: 3 }),
     references: fc.array(fc.constantFrom('..\\Product\\Product.wixproj', 'Product.wixproj', 'missing.wixproj', '..\\..\\..\\x.wixproj', ''), { maxLength: 2 }),
     condition: fc.constantFrom('', " Condition=\" '$(Configuration)' == 'Release' \"", ' Condition="junk"'),
   })
@@ -68,7 +73,7 @@ const config: fc.Arbitrary<string> = fc.oneof(
   fc
     .record({
       rules: fc.dictionary(fc.constantFrom(...RULE_IDS), fc.constantFrom<unknown>('off', 'error', 'warning', 'hint', 'information', 'loud', 1, null, [], {})),
-      ignore: fc.array(fc.constantFrom('generated/**', '**', '*.wxs', '[', '!x', '../**', '', '**/*.msp'), { maxLength: 3 }),
+      ignore: fc.array(fc.constantFrom('generated/**', '**', '*.wxs', '[', '!x', '../**', '', '**/*.msp', ...HOSTILE_GLOBS), { maxLength: 3 }),
       extra: fc.option(fc.constantFrom<unknown>(['rules'], 42, 'x'), { freq: 4 }),
     })
     .map(({ rules, ignore, extra }) => JSON.stringify(extra === null ? { rules, ignore } : { rules, ignore, extends: extra }, null, 2)),
@@ -88,7 +93,7 @@ function generatedFile(): fc.Arbitrary<GeneratedFile> {
   const place = fc.constantFrom(...PLACES);
   const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
   return fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(place, fc.constantFrom('Product.wxs', 'Patch.wxs', 'Bundle.wxs', 'Fragment.wxs', 'x.WXS'), wixDocument('Wix')).map(([dir, name, text]) => ({ name: dir + name, bytes: utf8(text) })) },
+    { weight: 4, arbitrary: fc.tuple(place, fc.constantFrom('Product.wxs', 'Patch.wxs', 'Bundle.wxs', 'Fragment.wxs', 'x.WXS', `${LONG_NAME}.wxs`), wixDocument('Wix')).map(([dir, name, text]) => ({ name: dir + name, bytes: utf8(text) })) },
     { weight: 2, arbitrary: fc.tuple(place, fc.constantFrom('a.wxi', 'b.wxi', 'c.wxi', 'Version.wxi'), wixDocument('Include')).map(([dir, name, text]) => ({ name: dir + name, bytes: utf8(text) })) },
     { weight: 2, arbitrary: fc.tuple(place, fc.constantFrom('Product.wixproj', 'Patch.wixproj', 'Bundle.wixproj'), project).map(([dir, name, text]) => ({ name: dir + name, bytes: utf8(text) })) },
     { weight: 1, arbitrary: fc.tuple(place, config).map(([dir, text]) => ({ name: `${dir}wix-uac.json`, bytes: utf8(text) })) },

@@ -3,8 +3,8 @@
 // schemas/wix-uac.schema.json, so a comment would be flagged there anyway.
 import * as l10n from '@vscode/l10n';
 import * as path from 'path';
-import picomatch from 'picomatch';
 import type { FileSystem } from './fs';
+import { globMatcher, quotedGlob, unsafeGlob } from './glob';
 import { allRules } from './rules';
 import { decodeXmlBytes } from './text';
 import { SEVERITY_SETTINGS, type Severity, type SeveritySetting } from './types';
@@ -102,6 +102,11 @@ function readIgnore(value: unknown, config: LoadedConfig): void {
       config.problems.push(l10n.t('"ignore" entries must be non-empty glob strings; {0} is ignored.', String(JSON.stringify(glob))));
       continue;
     }
+    const unsafe = unsafeGlob(glob);
+    if (unsafe) {
+      config.problems.push(l10n.t('"ignore" pattern "{0}" is not used: {1}.', quotedGlob(glob), unsafe));
+      continue;
+    }
     // In a glob a backslash escapes the next character, so "bin\\Debug\\**" would never match a path.
     if (glob.includes('\\')) config.problems.push(l10n.t('"ignore" pattern "{0}" contains a backslash; globs separate folders with "/".', glob));
     if (glob.startsWith('/')) config.problems.push(l10n.t('"ignore" pattern "{0}" starts with "/" and matches nothing; globs are relative to the folder of {1}.', glob, CONFIG_FILE_NAME));
@@ -132,7 +137,7 @@ export function isIgnored(filePath: string, config: LoadedConfig): boolean {
   if (relative === '' || relative.startsWith('..') || flavour.isAbsolute(relative)) return false;
   let matches = matchers.get(config);
   if (!matches) {
-    matches = picomatch(config.ignore, { dot: true, nocase: windows });
+    matches = globMatcher(config.ignore, { dot: true, nocase: windows });
     matchers.set(config, matches);
   }
   return matches(windows ? relative.replace(/\\/g, '/') : relative);

@@ -5,7 +5,7 @@ import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { AnalysisResult, AnalyzeOptions, InspectOptions, Notice } from './api';
 import { certificateSizeProblem, parseCertificate, type CertificateReadResult } from './certificates';
-import { ConfigResolver, effectiveSeverity, isIgnored } from './config';
+import { ConfigResolver, effectiveSeverity, isIgnored, type LoadedConfig } from './config';
 import type { FileSystem } from './fs';
 import { hoverAt } from './hovers';
 import { databaseLenses, patchSourceLenses, productLenses } from './lenses';
@@ -397,6 +397,14 @@ export class Engine {
 
   /** Severity from configuration, ignore globs, inline suppression, the suppress fix, and de-duplication. */
   private finish(drafts: Draft[], options: AnalyzeOptions, notices: Notice[]): Finding[] {
+    // Looked up once per file: a file with thousands of findings would otherwise look for
+    // wix-uac.json in each of its folders thousands of times.
+    const configs = new Map<string, LoadedConfig>();
+    const configOf = (file: string): LoadedConfig => {
+      let config = configs.get(file);
+      if (!config) configs.set(file, (config = this.configs.forFile(file)));
+      return config;
+    };
     const suppressionsByFile = new Map<string, Suppressions>();
     const suppressionsOf = (source: SourceFile): Suppressions => {
       let suppressions = suppressionsByFile.get(source.path);
@@ -417,12 +425,12 @@ export class Engine {
     };
     for (const draft of drafts) {
       if ('at' in draft) {
-        const finding = this.databaseFinding(draft, options);
+        const finding = this.databaseFinding(draft, options, configOf(draft.at.file));
         if (finding) add(finding);
         continue;
       }
       const { source, node } = 'element' in draft ? { source: draft.element.source, node: draft.element.xml } : draft;
-      const config = this.configs.forFile(source.path);
+      const config = configOf(source.path);
       const configured = effectiveSeverity(draft.ruleId, draft.defaultSeverity, config, options.severityOverrides);
       if (configured === 'off' || isIgnored(source.path, config)) continue;
       const range = source.range(draft.span ?? node.nameSpan);
@@ -447,9 +455,8 @@ export class Engine {
   }
 
   /** A finding in a package (line 1) or on an .idt row. Tables have no comments, so no inline suppression. */
-  private databaseFinding(draft: DatabaseFindingDraft & Pick<Draft, 'ruleId' | 'defaultSeverity'>, options: AnalyzeOptions): Finding | undefined {
+  private databaseFinding(draft: DatabaseFindingDraft & Pick<Draft, 'ruleId' | 'defaultSeverity'>, options: AnalyzeOptions, config: LoadedConfig): Finding | undefined {
     const { file, line } = draft.at;
-    const config = this.configs.forFile(file);
     const configured = effectiveSeverity(draft.ruleId, draft.defaultSeverity, config, options.severityOverrides);
     if (configured === 'off' || isIgnored(file, config)) return undefined;
     return {

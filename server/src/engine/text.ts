@@ -140,6 +140,7 @@ export class LineIndex {
   private nextLf: number;
   private nextCr: number;
   private complete = false;
+  private lineBreak?: string;
 
   constructor(readonly text: string) {
     this.nextLf = text.indexOf('\n');
@@ -234,9 +235,13 @@ export class LineIndex {
 
   /** The line break the file uses most: new lines are inserted with it. */
   get eol(): string {
-    const crlf = this.text.indexOf('\r\n');
-    const lf = this.text.indexOf('\n');
-    return crlf >= 0 && crlf + 1 === lf ? '\r\n' : '\n';
+    // Kept: every fix asks, and a file without line breaks is searched to its end.
+    if (this.lineBreak === undefined) {
+      const crlf = this.text.indexOf('\r\n');
+      const lf = this.text.indexOf('\n');
+      this.lineBreak = crlf >= 0 && crlf + 1 === lf ? '\r\n' : '\n';
+    }
+    return this.lineBreak;
   }
 
   /** Leading whitespace of a line. */

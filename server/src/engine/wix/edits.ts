@@ -52,9 +52,17 @@ export function setAttribute(element: WixElement, name: string, value: string): 
   return edit(source, anchor, anchor, ` ${name}="${value}"`);
 }
 
+/** Indentation steps found so far: fixes ask once per finding, and a file without indented tags is searched to its end. */
+const indentUnits = new WeakMap<SourceFile, string>();
+
 /** One indentation step as the file uses it (tabs, or the smallest space run). */
 export function indentUnit(source: SourceFile): string {
-  const text = source.text;
+  let unit = indentUnits.get(source);
+  if (unit === undefined) indentUnits.set(source, (unit = findIndentUnit(source.text)));
+  return unit;
+}
+
+function findIndentUnit(text: string): string {
   let smallest = Infinity;
   const pattern = /\n([ \t]+)</g;
   let match: RegExpExecArray | null;

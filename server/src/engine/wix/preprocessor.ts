@@ -190,6 +190,8 @@ interface ConditionalFrame {
   /** Whether some earlier branch of this block was taken. */
   taken: Truth;
   text: string;
+  /** What this block and the ones around it decide for the nodes inside: set by `settle`. */
+  state?: { skip: boolean; condition: string | undefined };
 }
 
 const MAX_INCLUDE_DEPTH = 32;
@@ -297,24 +299,20 @@ class Preprocessor {
     const frames: ConditionalFrame[] = [];
     const foreachVariables: string[] = [];
     const outside = { skip: false, condition: inherited };
-    // Kept until a conditional instruction changes the frames: thousands of elements (or of
-    // unclosed <?if?>s) in one list must not rebuild the condition text each time.
-    let current: { skip: boolean; condition: string | undefined } | undefined;
-    const state = (): { skip: boolean; condition: string | undefined } => {
-      if (frames.length === 0) return outside;
-      if (current) return current;
-      const undecided = inherited ? [inherited] : [];
-      for (const frame of frames) {
-        if (frame.active === false) return (current = { skip: true, condition: inherited });
-        if (frame.active === undefined) undecided.push(frame.text);
-      }
-      return (current = { skip: false, condition: joinConditions(undecided) });
+    const state = (): { skip: boolean; condition: string | undefined } => (frames.length === 0 ? outside : frames[frames.length - 1].state!);
+    // Each block keeps what it and the blocks around it decide, so neither thousands of elements
+    // nor thousands of open <?if?>s make every node walk all the blocks (or join their texts again).
+    const [before, between, after] = conjunctionParts();
+    const settle = (frame: ConditionalFrame, around: { skip: boolean; condition: string | undefined }): void => {
+      const condition = frame.active !== undefined ? around.condition : around.condition ? before + around.condition + between + frame.text + after : frame.text;
+      frame.state = { skip: around.skip || frame.active === false, condition: around.skip ? around.condition : condition };
     };
     for (const node of nodes) {
       if (node.kind === 'pi') {
         if (this.includeStack.length > 1) this.includedNodes++;
         this.instruction(node, source, parent, frames, foreachVariables, state);
-        if (CONDITIONAL_TARGETS.has(node.target)) current = undefined;
+        // An opening instruction pushed a block, an <?else?> changed one: only the innermost.
+        if (CONDITIONAL_TARGETS.has(node.target) && frames.length > 0) settle(frames[frames.length - 1], frames.length > 1 ? frames[frames.length - 2].state! : outside);
         continue;
       }
       if (node.kind !== 'element') continue;
@@ -559,18 +557,14 @@ class VariablesAt {
 }
 
 /**
- * The conditions joined as `l10n.t('{0} and {1}')` joins two, applied from the left, in linear
- * time: formatting the growing text once per condition is quadratic in the number of open blocks.
+ * What `l10n.t('{0} and {1}')` puts before, between and after the two conditions it joins, so a
+ * longer condition is built by concatenation instead of formatting an ever longer text.
  */
-function joinConditions(conditions: string[]): string | undefined {
-  if (conditions.length === 0) return undefined;
+function conjunctionParts(): [string, string, string] {
   const joined = l10n.t('{0} and {1}', '\u0001', '\u0002');
   const first = joined.indexOf('\u0001');
   const second = joined.indexOf('\u0002');
-  const [before, between, after] = first >= 0 && second > first ? [joined.slice(0, first), joined.slice(first + 1, second), joined.slice(second + 1)] : ['', ' and ', ''];
-  let text = before.repeat(conditions.length - 1) + conditions[0];
-  for (let i = 1; i < conditions.length; i++) text += between + conditions[i] + after;
-  return text;
+  return first >= 0 && second > first ? [joined.slice(0, first), joined.slice(first + 1, second), joined.slice(second + 1)] : ['', ' and ', ''];
 }
 
 function tokenize(expression: string): string[] {

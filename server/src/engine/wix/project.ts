@@ -7,6 +7,7 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import { CERTIFICATE_EXTENSIONS } from '../certificates';
 import type { FileSystem } from '../fs';
+import { globMatcher, quotedGlob, unsafeGlob } from '../glob';
 import { PACKAGE_EXTENSIONS } from '../package/database';
 import { relativeWithSlashes, isInside, toHostPath } from '../paths';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
@@ -228,7 +229,11 @@ function unconditionalProperties(root: XmlElement): Map<string, string> {
 function expandItems(fs: FileSystem, folder: string, patterns: string[], excluded: string[], problems: string[]): string[] {
   if (patterns.length === 0) return [];
   const normalize = (pattern: string): string => pattern.replace(/\\/g, '/');
-  const isExcluded = picomatch(excluded.map(normalize), { nocase: true, dot: true });
+  for (const pattern of [...patterns, ...excluded]) {
+    const unsafe = unsafeGlob(pattern);
+    if (unsafe) problems.push(l10n.t('Compile pattern "{0}" is left out: {1}.', quotedGlob(pattern), unsafe));
+  }
+  const isExcluded = globMatcher(excluded.map(normalize), { nocase: true, dot: true });
   const result = new Set<string>();
   const wildcardPatterns: string[] = [];
   for (const pattern of patterns.map(normalize)) {
@@ -242,6 +247,7 @@ function expandItems(fs: FileSystem, folder: string, patterns: string[], exclude
   if (wildcardPatterns.length > 0) {
     // Patterns may reach outside the folder (..\Shared\*.wxs): walk from their common base.
     for (const pattern of wildcardPatterns) {
+      if (unsafeGlob(pattern)) continue;
       const { base, glob } = picomatch.scan(pattern);
       // `C:` alone is the current folder of drive C; as a pattern's base it is the drive.
       const baseFolder = path.resolve(folder, toHostPath(/^[A-Za-z]:$/.test(base) ? `${base}/` : base));
@@ -250,7 +256,7 @@ function expandItems(fs: FileSystem, folder: string, patterns: string[], exclude
         problems.push(l10n.t('Compile Include="{0}" would enumerate every file of {1}; MSBuild warns of such wildcards too (MSB5029), and wix-uac leaves them out.', pattern, baseFolder));
         continue;
       }
-      const matches = picomatch(glob, { nocase: true, dot: true });
+      const matches = globMatcher(glob, { nocase: true, dot: true });
       for (const file of collectFiles(fs, [baseFolder]).sources) {
         const relativeToBase = relativeWithSlashes(baseFolder, file);
         const relativeToProject = relativeWithSlashes(folder, file);

@@ -11,8 +11,8 @@
 
 import * as l10n from '@vscode/l10n';
 import * as path from 'path';
-import picomatch from 'picomatch';
 import type { FileSystem } from '../fs';
+import { globMatcher } from '../glob';
 import { relativeWithSlashes, findExisting, toHostPath } from '../paths';
 import type { Fix } from '../types';
 import { attr, childElements, innerText, type XmlElement } from '../xml/parser';
@@ -255,7 +255,7 @@ class Evaluation {
     }
     const folder = path.dirname(full);
     if (/[*?]/.test(folder)) return [];
-    const matches = picomatch(path.basename(full), { nocase: true, dot: true });
+    const matches = globMatcher(path.basename(full), { nocase: true, dot: true });
     return this.fs
       .readDirectory(folder)
       .filter((entry) => entry.isFile && matches(entry.name))
