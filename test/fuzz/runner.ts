@@ -93,13 +93,18 @@ export function describeError(error: unknown): string {
 
 /**
  * What tells two failures apart: the kind, the message with numbers and quoted parts blanked,
- * and the first stack frame inside the engine.
+ * and the first stack frame inside the engine. Hangs have nothing of the kind: they are all one
+ * signature, and a run records up to MAX_HANGS of them.
  */
 export function failureSignature(failure: FuzzFailure): string {
+  if (failure.kind === 'hang') return 'hang';
   const message = failure.message.replace(/\d+/g, 'N').replace(/"[^"]*"|'[^']*'|<[^>]*>/g, 'S').slice(0, 120);
   const frame = /server[\\/]src[\\/]engine[\\/][^\s)]+?:\d+/.exec(failure.stack ?? '')?.[0] ?? '';
-  return `${failure.kind}|${failure.kind === 'hang' ? '' : message}|${frame.replace(/\\/g, '/')}`;
+  return `${failure.kind}|${message}|${frame.replace(/\\/g, '/')}`;
 }
+
+/** Hangs recorded per run: each may have a different cause, but shrinking one takes long. */
+const MAX_HANGS = 5;
 
 export function runTarget(target: AnyTarget, options: RunOptions): RunStats {
   const started = Date.now();
@@ -142,7 +147,8 @@ export function runTarget(target: AnyTarget, options: RunOptions): RunStats {
       }
       if (!failure) return true;
       const signature = failureSignature(failure);
-      if (known.has(signature)) {
+      const hangs = stats.failures.filter((found) => found.kind === 'hang').length;
+      if (signature === 'hang' ? hangs >= MAX_HANGS : known.has(signature)) {
         stats.repeats++;
         return true;
       }

@@ -46,6 +46,8 @@ const CONTROL_CHARACTERS: Record<string, string> = {
 const ESCAPED_CONTROL = /[\x10\x11\x15\x18\x19\x1b]/g;
 
 const FORCE_CODEPAGE = '_ForceCodepage';
+/** Longer than any table or column name Windows Installer accepts (its identifiers are a few dozen characters at most). */
+const MAX_NAME_LENGTH = 64;
 const SUMMARY_INFORMATION = '_SummaryInformation';
 
 /** Whether `name` is an .idt file name. */
@@ -140,6 +142,13 @@ function readIdtFile(
 
   if (!tableName) {
     problem(2, l10n.t('line 3 must start with the table name'));
+    return;
+  }
+  // Problems on rows quote the table and column names: one very long name, quoted for each of
+  // thousands of rows, would fill the editor's memory. Windows Installer names are short.
+  const longName = [tableName, ...names].find((name) => name.length > MAX_NAME_LENGTH);
+  if (longName !== undefined) {
+    problem(longName === tableName ? 2 : 0, l10n.t('a name of {0} characters ("{1}…"): not a table, whose table and column names are short identifiers', longName.length, longName.slice(0, 40)));
     return;
   }
   if (names.length !== definitions.length) {

@@ -190,6 +190,8 @@ interface ConditionalFrame {
   /** Whether some earlier branch of this block was taken. */
   taken: Truth;
   text: string;
+  /** After its <?else?>: a further <?else?> (an error WiX reports) must not wrap the text again. */
+  inElse?: boolean;
   /** What this block and the ones around it decide for the nodes inside: set by `settle`. */
   state?: { skip: boolean; condition: string | undefined };
 }
@@ -198,13 +200,15 @@ const MAX_INCLUDE_DEPTH = 32;
 /** The instructions that open, switch or close a conditional block. */
 const CONDITIONAL_TARGETS = new Set(['if', 'ifdef', 'ifndef', 'elseif', 'else', 'endif', 'foreach', 'endforeach']);
 /**
- * Elements and instructions one source may take in through includes, and includes it may follow.
- * Each include is spliced in again wherever it is named, so a few lines that include a file
- * thousands of times, or includes that each include the next one twice, would otherwise expand
- * without bound.
+ * Elements and instructions one source may take in through includes, and include instructions
+ * it may resolve (each looks on disk). Each include is spliced in again wherever it is named, so
+ * a few lines that include a file thousands of times, or includes that each include the next one
+ * twice, would otherwise expand without bound.
  */
 export const MAX_INCLUDED_NODES = 50_000;
-export const MAX_FOLLOWED_INCLUDES = 10_000;
+export const MAX_INCLUDE_INSTRUCTIONS = 5_000;
+/** Longer include paths are not looked up: no file has one (Linux's PATH_MAX), and resolving it again at every inclusion is slow. */
+const MAX_INCLUDE_PATH = 4096;
 /**
  * WiX's schema nests a few dozen levels at most. Deeper elements are left out of the tree, so no
  * recursive walk of it (here, in linking, the model, the rules) can exhaust the stack on a hostile file.
@@ -225,9 +229,9 @@ class Preprocessor {
   private readonly includeStack: string[] = [];
   private readonly includes: string[] = [];
   private readonly notices: PreprocessorNotice[] = [];
-  /** Elements and instructions taken in through includes, and includes followed, so far (see MAX_INCLUDED_NODES). */
+  /** Elements and instructions taken in through includes, and include instructions met, so far (see MAX_INCLUDED_NODES). */
   private includedNodes = 0;
-  private followedIncludes = 0;
+  private includeInstructions = 0;
   private includeBudgetSpent = false;
   /** Every element created, in document order: the descendants of an element follow it. */
   private readonly inOrder: WixElement[] = [];
@@ -350,6 +354,7 @@ class Preprocessor {
         frame.active = frame.taken === false ? truth : frame.taken === true ? false : truth === false ? false : undefined;
         frame.taken = frame.taken === true || truth === true ? true : frame.taken === false && truth === false ? false : undefined;
         frame.text = describe;
+        frame.inElse = false;
         return;
       }
       case 'else': {
@@ -357,7 +362,9 @@ class Preprocessor {
         if (!frame) return this.stray(pi, source);
         frame.active = frame.taken === undefined ? undefined : !frame.taken;
         frame.taken = true;
-        frame.text = l10n.t('<?else?> of {0}', frame.text);
+        // Wrapping again at each of thousands of <?else?>s made the text, and the time, grow quadratically.
+        if (!frame.inElse) frame.text = l10n.t('<?else?> of {0}', frame.text);
+        frame.inElse = true;
         return;
       }
       case 'endif':
@@ -422,18 +429,27 @@ class Preprocessor {
   }
 
   private include(pi: XmlProcessingInstruction, source: SourceFile, parent: WixElement, condition: string | undefined): void {
-    if (this.includedNodes >= MAX_INCLUDED_NODES || this.followedIncludes >= MAX_FOLLOWED_INCLUDES) {
+    if (this.includedNodes >= MAX_INCLUDED_NODES || this.includeInstructions >= MAX_INCLUDE_INSTRUCTIONS) {
       if (!this.includeBudgetSpent) {
         this.includeBudgetSpent = true;
-        this.notices.push({ source, span: pi.dataSpan, message: l10n.t('The includes expand to more than {0} elements and instructions or {1} includes; this include and the ones after it are not followed', MAX_INCLUDED_NODES, MAX_FOLLOWED_INCLUDES) });
+        this.notices.push({ source, span: pi.dataSpan, message: l10n.t('The includes expand to more than {0} elements and instructions or {1} includes; this include and the ones after it are not followed', MAX_INCLUDED_NODES, MAX_INCLUDE_INSTRUCTIONS) });
       }
       return;
     }
+    this.includeInstructions++;
+    // Checked before and after substitution: each inclusion of the file holding it does this again.
+    const tooLong = (length: number): boolean => {
+      if (length <= MAX_INCLUDE_PATH) return false;
+      this.notices.push({ source, span: pi.dataSpan, message: l10n.t('The include path is {0} characters long; no file has such a path', length) });
+      return true;
+    };
+    if (tooLong(pi.data.length)) return;
     const authored = this.substitute(pi.data.trim().replace(/^"(.*)"$/, '$1'), source);
     if (authored.unresolved.length > 0) {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Cannot resolve {0} in the include path; its content is not analysed', authored.unresolved.join(', ')) });
       return;
     }
+    if (tooLong(authored.value.length)) return;
     const target = this.resolveInclude(authored.value, source);
     if (!target) {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Include file not found: {0}', authored.value) });
@@ -443,7 +459,6 @@ class Preprocessor {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('{0} includes itself (directly or through other includes); not followed', authored.value) });
       return;
     }
-    this.followedIncludes++;
     const included = this.options.sources.get(target);
     if (!included) {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Cannot read include file {0}', target) });
