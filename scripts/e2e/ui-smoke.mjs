@@ -71,19 +71,35 @@ async function openWorkbench(page, url, workspace) {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'contoso-tools' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
-/** Opens the Problems panel and narrows it to rows that mention `text` (the tree is virtual: off-screen rows do not exist). */
-async function showProblems(page, text) {
+/**
+ * The first Problems row that mentions `text`: opens the panel and narrows it with its filter (the
+ * tree is virtual: off-screen rows do not exist). Until the row shows, the panel is opened and the
+ * filter typed again every few seconds, because a workbench that is still restoring its layout
+ * can close the panel or re-create the filter after the first attempt. On timeout the error says
+ * what the panel showed instead.
+ */
+async function findProblemRow(page, text) {
   const panel = page.locator('.markers-panel');
-  if (!(await panel.isVisible())) {
-    await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } });
-    await page.keyboard.press('Control+Shift+M');
+  const filter = page.locator('.part.panel .viewpane-filter input:visible').first();
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!(await panel.isVisible())) {
+      await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } });
+      await page.keyboard.press('Control+Shift+M');
+    }
+    try {
+      await panel.waitFor({ timeout: 5_000 });
+      if ((await filter.inputValue({ timeout: 5_000 })) !== text) await filter.fill(text);
+      await row.waitFor({ timeout: 5_000 });
+      return row;
+    } catch {
+      // Not there yet: open and filter again.
+    }
   }
-  await panel.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await page.locator('.part.panel .viewpane-filter input').first().fill(text);
-}
-
-function problemRow(page, text) {
-  return page.locator('.markers-panel .monaco-list-row', { hasText: text });
+  const shown = (await panel.isVisible()) ? normalize(await panel.innerText()).slice(0, 600) : 'the Problems panel is not open';
+  const typed = await filter.inputValue({ timeout: 1_000 }).catch(() => '(no filter box)');
+  throw new Error(`no Problems row mentions ${text} after ${STEP_TIMEOUT_MS / 1000} s; filter: "${typed}"; panel: ${shown}`);
 }
 
 /**
@@ -202,9 +218,7 @@ async function englishSmoke(run, screens, page, vsix) {
 
   // examples/contoso-tools/Product.wxs sets InstallerVersion="200" next to PatchCertificates (README, step 1).
   const row = await step(screens, page, 'problems-row', async () => {
-    await showProblems(page, 'installer-version-too-low');
-    const found = problemRow(page, 'installer-version-too-low').first();
-    await found.waitFor({ timeout: STEP_TIMEOUT_MS });
+    const found = await findProblemRow(page, 'installer-version-too-low');
     const text = await found.innerText();
     if (!text.includes('InstallerVersion is 200')) throw new Error(`the row reads: ${text}`);
     return found;
@@ -249,7 +263,7 @@ async function englishSmoke(run, screens, page, vsix) {
       undefined,
       { timeout: STEP_TIMEOUT_MS },
     );
-    await problemRow(page, 'installer-version-too-low').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'installer-version-too-low' }).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
     const line = await editor.locator('.view-line', { hasText: 'InstallerVersion' }).first().innerText();
     log(`  after the fix: ${normalize(line).trim()}`);
   });
@@ -291,11 +305,9 @@ async function spanishSmoke(run, screens, page, vsix) {
     await openWorkbench(page, url, workspace);
   });
   await step(screens, page, 'problems-row-es', async () => {
-    await showProblems(page, 'lua-patching-disabled');
+    const row = await findProblemRow(page, 'lua-patching-disabled');
     // Our language pack translates the panel's title: proof that the display language is Spanish.
     await page.locator('.part.panel .composite.title', { hasText: /PROBLEMAS/i }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-    const row = problemRow(page, 'lua-patching-disabled').first();
-    await row.waitFor({ timeout: STEP_TIMEOUT_MS });
     const text = normalize(await row.innerText());
     // Microsoft's Spanish for "patch" is "revisión"; the English sentence must be gone.
     if (!/MSIDISABLELUAPATCHING/.test(text) || !/revisi[oó]n/i.test(text) || !/administrador/i.test(text) || /every patch needs an administrator/.test(text)) {
