@@ -117,6 +117,13 @@ const CASES: Case[] = [
     reason: /stream Property claims 4294967\d{3} bytes; the file is 24576 bytes/,
   },
   {
+    damage: 'a version 4 stream claiming 2^64 - 2^32 + its size, past what a JavaScript number holds exactly',
+    name: 'v4-size-beyond-2-53.msi',
+    bytes: damaged('reader/product-trusting-v4.msi', (layout) => layout.setField('Property', 'sizeHigh', 0xffffffff)),
+    // The size as the file states it (0xFFFFFFFF in the high half), not 18446744069414584000.
+    reason: /stream Property claims 18446744069414584(?!000)\d{3} bytes; the file is 24576 bytes/,
+  },
+  {
     damage: 'a header claiming 2^31 FAT sectors',
     name: 'fat-count.msi',
     bytes: damaged('product-trusting.msi', (layout) => layout.bytes.writeUInt32LE(0x7fffffff, 44)),

@@ -262,6 +262,7 @@ describe('header checks', () => {
   test('files too short for a header', () => {
     assertUnreadable(() => open(new Uint8Array(0)), /^not a compound file: the file is empty$/);
     assertUnreadable(() => open(new Uint8Array(100)), /the file is 100 bytes, shorter than a compound file header/);
+    assertUnreadable(() => open(new Uint8Array(1)), /the file is 1 byte, shorter than a compound file header/);
     const v4Header = fixture('packages/reader/product-trusting-v4.msi').subarray(0, 1024);
     assertUnreadable(() => open(v4Header), /^truncated: the file is 1024 bytes, shorter than its 4096-byte header sector$/);
   });

@@ -10,6 +10,9 @@ const patchCertificates = (sourceFile: string, id = 'PatchSigning') =>
 
 const fragment = (inner: string) => `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">\n  <Fragment>\n${inner.split('\n').map((line) => `    ${line}`).join('\n')}\n  </Fragment>\n</Wix>\n`;
 
+/** The DER inside a PEM fixture: its Base64 lines decoded. */
+const derOf = (pem: Buffer) => Buffer.from(pem.toString('ascii').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+
 const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 const utf16le = (text: string) => Buffer.from(`\uFEFF${text}`, 'utf16le');
 
@@ -54,6 +57,11 @@ ruleTester('invalid-certificate-file', {
     { name: 'a PEM file holding only a private key', files: { 'Product.wxs': v4Package(patchCertificates('signing.pem')), 'signing.pem': certificate('private-key-only.pem') }, findings: [{ line: 4, message: /PEM PRIVATE KEY block, not a CERTIFICATE/ }] },
     { name: 'a certificate request', files: { 'Product.wxs': v4Package(patchCertificates('request.pem')), 'request.pem': certificate('certificate-request.pem') }, findings: [{ line: 4, message: /CERTIFICATE REQUEST/ }] },
     { name: 'a truncated DER file', files: { 'Product.wxs': v4Package(patchCertificates('contoso.cer')), 'contoso.cer': certificate('truncated.cer') }, findings: [{ line: 4, message: /truncated: the certificate declares 862 bytes but the file holds only 100/ }] },
+    {
+      name: 'a DER private key saved as .cer: a SEQUENCE, but not a certificate, said once',
+      files: { 'Product.wxs': v4Package(patchCertificates('signing.cer')), 'signing.cer': derOf(certificate('private-key-only.pem')) },
+      findings: [{ line: 4, message: /^signing\.cer is not an X\.509 certificate: (?!.*X\.509)[^.]+ has the wrong type\./ }],
+    },
     { name: 'an empty file', files: { 'Product.wxs': v3Product(patchCertificates('contoso.cer')), 'contoso.cer': certificate('empty.cer') }, findings: [{ line: 5, message: /empty file/ }] },
     { name: 'a PKCS#7 bundle (.p7b)', files: { 'Product.wxs': v4Package(patchCertificates('contoso.p7b')), 'contoso.p7b': certificate('contoso-patch-signing.p7b') }, findings: [{ line: 4, message: /PKCS#7 bundle/ }] },
     { name: 'a key store (.pfx)', files: { 'Product.wxs': v4Package(patchCertificates('contoso.pfx')), 'contoso.pfx': certificate('contoso-patch-signing.pfx') }, findings: [{ line: 4, message: /PKCS#12 key store/ }] },

@@ -89,6 +89,16 @@ ruleTester('untrusted-patch-signer', {
       findings: [{ file: 'patch-sha256.msp', line: 1, message: /target Contoso Tools 1\.0\.0\.0 \(db\) lists no certificate/ }],
     },
     {
+      name: 'a WiX target whose only listed certificate is a text file: said to be unreadable, not "lists no certificate"',
+      files: { 'Product.wxs': v4Package(listing('signing.cer'), V4_TARGET_ATTRIBUTES), 'signing.cer': fixture('certificates/not-a-certificate.cer'), ...packages('patch-sha256.msp') },
+      findings: [{ file: 'patch-sha256.msp', line: 1, message: /but none of the certificates its target Contoso Tools 1\.0\.0 \(Product\.wxs\) lists in MsiPatchCertificate can be read as a DER certificate \(1 listed\)/ }],
+    },
+    {
+      name: 'a WiX target listing a PEM copy and a file that does not exist',
+      files: { 'Product.wxs': v4Package(`<PatchCertificates>\n  <DigitalCertificate Id="Pem" SourceFile="contoso.pem" />\n  <DigitalCertificate Id="Gone" SourceFile="gone.cer" />\n</PatchCertificates>`, V4_TARGET_ATTRIBUTES), 'contoso.pem': fixture('certificates/contoso-patch-signing.pem'), ...packages('patch-sha256.msp') },
+      findings: [{ file: 'patch-sha256.msp', line: 1, message: /can be read as a DER certificate \(2 listed\), so none can match the signer/ }],
+    },
+    {
       name: 'an .idt target whose MsiPatchCertificate names another certificate',
       files: { ...packages('patch-northwind.msp'), ...idtFolder('db') },
       findings: [{ file: 'patch-northwind.msp', line: 1, message: /CN=Northwind Patch Signing.*lists CN=Contoso Patch Signing/ }],

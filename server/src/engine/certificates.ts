@@ -204,17 +204,17 @@ function isOid(node: Asn1 | undefined, oid: string): boolean {
 
 function sequence(node: Asn1 | undefined, what: string, size?: number): Asn1[] {
   if (!node || node.tagClass !== Class.UNIVERSAL || node.type !== Type.SEQUENCE || !Array.isArray(node.value)) {
-    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} is not a SEQUENCE', what));
+    throw new UnreadableCertificate(l10n.t('{0} is not a SEQUENCE', what));
   }
   if (size !== undefined && node.value.length !== size) {
-    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} has {1} parts instead of {2}', what, node.value.length, size));
+    throw new UnreadableCertificate(l10n.t('{0} should have {2} parts, not {1}', what, node.value.length, size));
   }
   return node.value;
 }
 
 function expect(node: Asn1 | undefined, type: number, what: string): string {
   if (!node || node.tagClass !== Class.UNIVERSAL || node.type !== type || typeof node.value !== 'string') {
-    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} has the wrong type', what));
+    throw new UnreadableCertificate(l10n.t('{0} has the wrong type', what));
   }
   return node.value;
 }
@@ -230,7 +230,7 @@ function readTime(node: Asn1 | undefined, what: string): Date {
     : node?.type === Type.GENERALIZEDTIME ? forge.asn1.generalizedTimeToDate(expect(node, Type.GENERALIZEDTIME, what))
     : undefined;
   if (!date || Number.isNaN(date.getTime())) {
-    throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} is not a valid UTCTime or GeneralizedTime', what));
+    throw new UnreadableCertificate(l10n.t('{0} is not a valid UTCTime or GeneralizedTime', what));
   }
   return date;
 }
@@ -270,7 +270,7 @@ function readName(name: Asn1 | undefined, what: string): { text: string; commonN
   let commonName: string | undefined;
   const rdns = sequence(name, what).map((rdn) => {
     if (rdn.tagClass !== Class.UNIVERSAL || rdn.type !== Type.SET || !Array.isArray(rdn.value)) {
-      throw new UnreadableCertificate(l10n.t('not an X.509 certificate: {0} holds a part that is not a SET', what));
+      throw new UnreadableCertificate(l10n.t('{0} holds a part that is not a SET', what));
     }
     return rdn.value.map((attribute) => {
       const [type, value] = sequence(attribute, l10n.t('an attribute of the {0}', what), 2);

@@ -10,6 +10,11 @@ import spanish from '../../../l10n/server.l10n.es.json';
 
 export const t = l10n.t;
 
+/** A number of bytes with its unit: "1 byte", "480 bytes". */
+export function byteCount(count: number | bigint): string {
+  return count === 1 || count === 1n ? l10n.t('1 byte') : l10n.t('{0} bytes', String(count));
+}
+
 /** Languages with a bundle, by primary language subtag. English is the source language and needs none. */
 const BUNDLES: Record<string, l10n.l10nJsonFormat> = { es: spanish };
 

@@ -8,6 +8,7 @@
 // package never holds it.
 import * as l10n from '@vscode/l10n';
 import type { ByteSource } from './byte-source';
+import { byteCount } from '../l10n';
 import { displayStreamName } from './msi-names';
 
 /** A package that cannot be read, with the reason shown to the user ("truncated: …"). */
@@ -132,6 +133,8 @@ class CompoundFileReader implements CompoundFile {
   private readonly rootChildren = new Map<string, CfbEntry>();
   /** First sector of each stream (kept out of the entries callers see). */
   private readonly startSectors = new Map<CfbEntry, number>();
+  /** Sizes a number cannot hold exactly, for messages. */
+  private readonly unsafeSizes = new Map<CfbEntry, bigint>();
   private miniStreamStart = END_OF_CHAIN;
   /** Loaded on the first read of a mini stream. */
   private miniFat: Uint32Array | undefined;
@@ -147,7 +150,7 @@ class CompoundFileReader implements CompoundFile {
       fail(
         this.fileSize === 0
           ? l10n.t('not a compound file: the file is empty')
-          : l10n.t('not a compound file: the file is {0} bytes, shorter than a compound file header (512 bytes)', this.fileSize),
+          : l10n.t('not a compound file: the file is {0}, shorter than a compound file header (512 bytes)', byteCount(this.fileSize)),
       );
     }
     const header = source.read(0, HEADER_SIZE);
@@ -468,11 +471,13 @@ class CompoundFileReader implements CompoundFile {
       children: [],
     };
     if (kind === 'stream') this.startSectors.set(entry, u32(directory, offset + 116));
+    // Past 2^53 a number rounds: a message quoting the size must show the one the file claims.
+    if (size > Number.MAX_SAFE_INTEGER) this.unsafeSizes.set(entry, (BigInt(high) << 32n) + BigInt(low));
     return entry;
   }
 
   private checkSize(entry: CfbEntry, what: () => string): void {
-    if (entry.size > this.fileSize) fail(l10n.t('{0} claims {1} bytes; the file is {2} bytes', what(), entry.size, this.fileSize));
+    if (entry.size > this.fileSize) fail(l10n.t('{0} claims {1}; the file is {2}', what(), byteCount(this.unsafeSizes.get(entry) ?? entry.size), byteCount(this.fileSize)));
   }
 
   // ---- Mini stream ------------------------------------------------------------------------

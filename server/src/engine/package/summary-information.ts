@@ -3,6 +3,7 @@
 // (minimum installer version) and word count (source and privilege flags).
 import * as l10n from '@vscode/l10n';
 import { TextDecoder } from 'util';
+import { byteCount } from '../l10n';
 import { UnreadablePackageError } from './cfb';
 import type { SummaryInformation } from './database';
 
@@ -40,7 +41,7 @@ function fail(reason: string): never {
 
 export function parseSummaryInformation(bytes: Uint8Array): SummaryInformation {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 48) fail(l10n.t('the stream is {0} bytes, too short for a property set header', bytes.length));
+  if (bytes.length < 48) fail(l10n.t('the stream is {0}, too short for a property set header', byteCount(bytes.length)));
   const byteOrder = view.getUint16(0, true);
   if (byteOrder !== 0xfffe) fail(l10n.t('byte order mark {0} instead of {1}', `0x${byteOrder.toString(16)}`, '0xfffe'));
   const setCount = view.getUint32(24, true);

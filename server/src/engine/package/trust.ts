@@ -17,6 +17,8 @@ export interface TargetProduct {
   label: string;
   /** DER certificates its MsiPatchCertificate table lists (PEM files never match a signer). */
   certificates: CertificateInfo[];
+  /** Entries of that table that are not a readable DER certificate (a missing, PEM or damaged file): they match no signer. */
+  unreadableCertificates: number;
   /** The target's own readiness for UAC patching, as its code lens says it ("ready — trusts …", "disabled by …"). */
   status: string;
   /** What `status` says, for code that acts on it. */
@@ -77,10 +79,12 @@ export function productsByCode(products: ProductModel[], databases: DatabaseMode
 export function productTarget(product: ProductModel, readCertificate: ReadCertificate): TargetProduct {
   const unresolvable = product.patchCertificates.filter((entry) => entry.unresolvable).length;
   const readiness = productReadiness(product, readCertificate);
+  const certificates = listedCertificates(product, readCertificate);
   return {
     productCode: product.productCode ?? '',
     label: productLabel(withVersion(product.name ?? l10n.t('product'), literalVersion(product)), fileName(product.element.source.path)),
-    certificates: listedCertificates(product, readCertificate),
+    certificates,
+    unreadableCertificates: product.patchCertificates.length - unresolvable - certificates.length,
     status: readiness.text,
     readiness: readiness.state,
     ...(unresolvable > 0 ? { incomplete: unresolvable === 1 ? l10n.t('1 of its certificate paths is resolved only at build time') : l10n.t('{0} of its certificate paths are resolved only at build time', unresolvable) } : {}),
@@ -91,10 +95,12 @@ export function productTarget(product: ProductModel, readCertificate: ReadCertif
 
 export function databaseTarget(database: DatabaseModel): TargetProduct {
   const readiness = databaseReadiness(database);
+  const certificates = listedDatabaseCertificates(database);
   return {
     productCode: database.productCode ?? '',
     label: productLabel(withVersion(database.productName ?? l10n.t('product'), database.productVersion), fileName(database.path)),
-    certificates: listedDatabaseCertificates(database),
+    certificates,
+    unreadableCertificates: database.patchCertificates.length - certificates.length,
     status: readiness.text,
     readiness: readiness.state,
     source: { database },

@@ -32,7 +32,9 @@ export const untrustedPatchSigner: Rule = {
         }
         reportOnPatch(context, patch, {
           message:
-            target.certificates.length > 0
+            target.certificates.length === 0 && target.unreadableCertificates > 0
+              ? l10n.t("{0} is signed by {1} (SHA-1 {2}), but none of the certificates its target {3} lists in MsiPatchCertificate can be read as a DER certificate ({4}), so none can match the signer. Windows Installer will ask for an administrator to apply it. Make the product list this signer's DER certificate (its own findings say what is wrong with the listed files).", name, describeCertificate(signer), signer.sha1, target.label, target.unreadableCertificates === 1 ? l10n.t('1 listed') : l10n.t('{0} listed', target.unreadableCertificates))
+              : target.certificates.length > 0
               ? l10n.t("{0} is signed by {1} (SHA-1 {2}), but its target {3} lists {4} in MsiPatchCertificate. Windows Installer will ask for an administrator to apply it. Sign the patch with a listed certificate, or list this signer in the product's PatchCertificates (machines then need the rebuilt product, or a patch that adds the row, before patches signed by it apply without a prompt).", name, describeCertificate(signer), signer.sha1, target.label, describeCertificates(target.certificates))
               : l10n.t("{0} is signed by {1} (SHA-1 {2}), but its target {3} lists no certificate in MsiPatchCertificate. Windows Installer will ask for an administrator to apply it. Sign the patch with a listed certificate, or list this signer in the product's PatchCertificates (machines then need the rebuilt product, or a patch that adds the row, before patches signed by it apply without a prompt).", name, describeCertificate(signer), signer.sha1, target.label),
           related: [targetLocation(target, l10n.t('target product {0}', target.productCode))],
