@@ -90,6 +90,8 @@ describe('wixUac/status and wixUac.server.logLevel (dist/server.js --stdio)', { 
       beforeReady.some((status) => status.progress?.done === 0 && status.progress.total === 1),
       `no progress for the one package in bin/: ${JSON.stringify(beforeReady.map((status) => status.progress))}`,
     );
+    // Once the packages are read, the status bar says the workspace is being analysed, not "reading the packages (1 of 1)".
+    assert.equal(beforeReady.at(-1)?.progress, undefined, JSON.stringify(beforeReady));
 
     // The status is sent after the diagnostics of the same analysis: it must count exactly what the editor shows.
     const published = [...editor.diagnostics.values()].flat().filter((diagnostic) => diagnostic.source === 'wix-uac');

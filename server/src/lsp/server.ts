@@ -316,6 +316,7 @@ class WixUacServer {
       this.log.info(`read ${packages} ${packages === 1 ? 'package' : 'packages'} in ${Math.round(performance.now() - started)} ms`);
       if (!cancelled()) {
         progress?.report(l10n.t('analysing the workspace'));
+        this.sendStatus('indexing');
         // The analysis holds the thread: let the report out first, and a cancellation on its way in.
         await new Promise((resolve) => setImmediate(resolve));
       }
