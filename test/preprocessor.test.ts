@@ -142,6 +142,14 @@ describe('preprocess: includes', () => {
     assert.equal(result.notices.length, 1);
   });
 
+  it('a chain of 40 includes is followed 32 levels deep, then a notice says how deep, not that it is a cycle', () => {
+    const files: Record<string, string> = { 'Product.wxs': wix('<?include i1.wxi ?>') };
+    for (let level = 1; level <= 40; level++) files[`i${level}.wxi`] = `<Include>\n  <Property Id="P${level}" />\n  <?include i${level + 1}.wxi ?>\n</Include>\n`;
+    const result = run(files);
+    assert.deepEqual(describeAll(result), Array.from({ length: 32 }, (_, index) => `Property Id=P${index + 1}`));
+    assert.deepEqual(result.notices.map((notice) => [path.basename(notice.source.path), notice.message]), [['i32.wxi', 'i33.wxi is not followed: wix-uac follows includes up to 32 levels deep']]);
+  });
+
   it('a missing include is a notice pointing at its path', () => {
     const source = wix('<?include Missing.wxi ?>\n<Property Id="After" />');
     const result = run({ 'Product.wxs': source });

@@ -455,8 +455,13 @@ class Preprocessor {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('Include file not found: {0}', authored.value) });
       return;
     }
-    if (this.includeStack.includes(target) || this.includeStack.length >= MAX_INCLUDE_DEPTH) {
+    if (this.includeStack.includes(target)) {
       this.notices.push({ source, span: pi.dataSpan, message: l10n.t('{0} includes itself (directly or through other includes); not followed', authored.value) });
+      return;
+    }
+    // The stack holds the compiled source too: its length is the depth of the include to come.
+    if (this.includeStack.length > MAX_INCLUDE_DEPTH) {
+      this.notices.push({ source, span: pi.dataSpan, message: l10n.t('{0} is not followed: wix-uac follows includes up to {1} levels deep', authored.value, MAX_INCLUDE_DEPTH) });
       return;
     }
     const included = this.options.sources.get(target);
