@@ -16,13 +16,13 @@
 //     proj/             Setup.wixproj compiles **/*.wxs, and proj/shared is a link to ../../outside
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import nodeFsModule = require('node:fs');
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CodeActionRequest, DiagnosticSeverity, ExecuteCommandRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { ConfinedFileSystem, Engine, NodeFileSystem, OverlayFileSystem, type AnalysisResult } from '../server/src/engine';
 import { isWorkspaceTrusted } from '../server/src/lsp/workspace-trust';
+import { recordFsCalls, whereCallLanded } from './support/fs-spy';
 import { Editor, uriOf } from './support/lsp-editor';
 import { fixture, v4Package } from './support/rule-tester';
 
@@ -61,16 +61,6 @@ function makeTree(): string {
   fs.symlinkSync(path.join(root, 'outside'), path.join(root, 'ws', 'proj', 'shared'), 'dir');
   fs.symlinkSync(path.join(root, 'outside', 'Hotfix.msp'), path.join(root, 'ws', 'bin', 'Outside.msp'), 'file');
   return root;
-}
-
-/** Where a path is on disk once its links are followed (for a path that does not exist, its nearest existing folder's). */
-function physical(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    const parent = path.dirname(file);
-    return parent === file ? file : path.join(physical(parent), path.basename(file));
-  }
 }
 
 const codesOf = (diagnostics: Array<{ code?: string | number }>): string[] => diagnostics.flatMap((diagnostic) => (diagnostic.code === undefined ? [] : [String(diagnostic.code)])).sort();
@@ -261,38 +251,16 @@ describe('restricted analysis (engine)', () => {
   });
 
   it('opens, lists and stats nothing outside the workspace, not even through a link', () => {
-    // Every path handed to the fs module while analysing, with the call; afterwards, where on disk each call landed.
-    const calls: { name: string; file: string }[] = [];
-    const spied = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'readdirSync', 'readlinkSync', 'realpathSync', 'existsSync', 'accessSync', 'opendirSync'] as const;
-    const originals = new Map<string, unknown>();
-    const nodeFs = nodeFsModule as unknown as Record<string, unknown>;
-    const spy = <F extends (...args: never[]) => unknown>(name: string, original: F): F =>
-      function (this: unknown, ...args: Parameters<F>) {
-        if (typeof args[0] === 'string') calls.push({ name, file: path.resolve(args[0]) });
-        return original.apply(this, args);
-      } as F;
-    for (const name of spied) {
-      const original = nodeFs[name] as ((...args: never[]) => unknown) & { native?: (...args: never[]) => unknown };
-      originals.set(name, original);
-      const wrapped = spy(name, original) as typeof original;
-      if (original.native) wrapped.native = spy(name, original.native);
-      nodeFs[name] = wrapped;
-    }
     const openFiles = ['Open.wxs', 'Included.wxs', 'OutsideCert.wxs', 'Linked.wxs', 'tables/Property.idt', 'proj/Product.wxs'].map((relative) => path.join(ws, ...relative.split('/')));
     const buffers = openFiles.map((file) => [file, fs.readFileSync(file, 'utf8')] as const);
-    let result: AnalysisResult;
-    try {
+    // Every path handed to the fs module while analysing; afterwards, where on disk each call landed.
+    const { result, calls } = recordFsCalls(() => {
       const freshOverlay = new OverlayFileSystem(new ConfinedFileSystem([ws]));
       for (const [file, text] of buffers) freshOverlay.setBuffer(file, text, 1);
-      result = new Engine(freshOverlay).analyze({ roots: openFiles, restricted: true });
-    } finally {
-      for (const [name, original] of originals) nodeFs[name] = original;
-    }
+      return new Engine(freshOverlay).analyze({ roots: openFiles, restricted: true });
+    });
     assert.ok(calls.length > 0, 'the spy saw no file system call');
-    // lstat and readlink look at a link itself; every other call goes where its links lead.
-    const landed = ({ name, file }: { name: string; file: string }) =>
-      name === 'lstatSync' || name === 'readlinkSync' ? path.join(physical(path.dirname(file)), path.basename(file)) : physical(file);
-    const outside = calls.map(landed).filter((file) => !(file === ws || file.startsWith(ws + path.sep)));
+    const outside = calls.map(whereCallLanded).filter((file) => !(file === ws || file.startsWith(ws + path.sep)));
     assert.deepEqual(outside, []);
     assert.ok(result.files.includes(path.join(ws, 'tables', 'Property.idt')), 'the .idt table was analysed');
   });

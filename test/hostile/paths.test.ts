@@ -12,7 +12,7 @@ import { ConfinedFileSystem, Engine, NodeFileSystem, OverlayFileSystem, type Ana
 import { Editor, uriOf } from '../support/lsp-editor';
 import { PACKAGES, packageFixture } from '../support/packages';
 import { fixture, v4Package } from '../support/rule-tester';
-import { recordFsCalls } from './support/fs-spy';
+import { physical, recordFsCalls, whereCallLanded } from '../support/fs-spy';
 import { folderWith, removeFolders } from './support/folders';
 import { describeMeasurement, MB, measure } from './support/measure';
 
@@ -29,16 +29,6 @@ function idtTables(cell: string): Record<string, Buffer> {
   for (const name of fs.readdirSync(source).filter((entry) => entry.endsWith('.idt'))) files[name] = fs.readFileSync(path.join(source, name));
   files['MsiDigitalCertificate.idt'] = Buffer.from(`DigitalCertificate\tCertData\r\ns72\tv0\r\nMsiDigitalCertificate\tDigitalCertificate\r\nContosoPatchSigning\t${cell}\r\n`);
   return files;
-}
-
-/** Where a path lands on disk once its links are followed (for a missing file, its nearest existing folder's). */
-function physical(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    const parent = path.dirname(file);
-    return parent === file ? file : path.join(physical(parent), path.basename(file));
-  }
 }
 
 /**
@@ -99,9 +89,7 @@ function restrictedAnalysis(ws: string, relatives: string[]): { result: Analysis
     for (const [file, text] of buffers) overlay.setBuffer(file, text, 1);
     return new Engine(overlay, { now: () => TODAY }).analyze({ roots: files, restricted: true });
   });
-  // lstat and readlink look at a link itself; every other call goes where its links lead.
-  const landed = calls.map(({ name, file }) => (name === 'lstatSync' || name === 'readlinkSync' ? path.join(physical(path.dirname(file)), path.basename(file)) : physical(file)));
-  return { result, landed };
+  return { result, landed: calls.map(whereCallLanded) };
 }
 
 describe('Restricted Mode reads nothing outside the workspace', () => {

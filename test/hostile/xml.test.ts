@@ -13,7 +13,7 @@ import { Engine, NodeFileSystem } from '../../server/src/engine';
 import { SDP_NAMESPACE } from '../../server/src/engine/manifest/sdp';
 import { MAX_ELEMENT_DEPTH } from '../../server/src/engine/wix/preprocessor';
 import { Editor, uriOf } from '../support/lsp-editor';
-import { recordFsCalls } from './support/fs-spy';
+import { recordFsCalls } from '../support/fs-spy';
 import { folderWith, removeFolders } from './support/folders';
 import { describeMeasurement, MB, measure, type Measured } from './support/measure';
 import type { Shown } from './support/workloads';

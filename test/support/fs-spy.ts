@@ -33,3 +33,18 @@ export function recordFsCalls<T>(step: () => T): { result: T; calls: FsCall[] } 
     for (const [name, original] of originals) nodeFs[name] = original;
   }
 }
+
+/** Where a path is on disk once its links are followed (for a path that does not exist, its nearest existing folder's). */
+export function physical(file: string): string {
+  try {
+    return nodeFsModule.realpathSync(file);
+  } catch {
+    const parent = path.dirname(file);
+    return parent === file ? file : path.join(physical(parent), path.basename(file));
+  }
+}
+
+/** Where on disk a recorded call looked: lstat and readlink look at a link itself, every other call goes where its links lead. */
+export function whereCallLanded({ name, file }: FsCall): string {
+  return name === 'lstatSync' || name === 'readlinkSync' ? path.join(physical(path.dirname(file)), path.basename(file)) : physical(file);
+}
