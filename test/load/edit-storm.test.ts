@@ -170,6 +170,12 @@ describe('language server under an edit storm (dist/server.js --stdio)', { timeo
   let include: OpenBuffer;
   const state: StormState = { ...INITIAL };
   const next = random(0x5eed);
+  /** A blank line added before `marker`, or (half the time, when there is one) taken away again: everything below it moves. */
+  const toggleBlankLine = (buffer: OpenBuffer, marker: string): void => {
+    const at = buffer.text.indexOf(marker);
+    if (buffer.text.slice(at - 2, at) === '\n\n' && next() < 0.5) buffer.splice(at - 1, 1, '');
+    else buffer.splice(at, 0, '\n');
+  };
   /** Publications per URI before the first storm: the first analysis read the files on disk, before they were opened. */
   const publishedBeforeStorms = new Map<string, number>();
 
@@ -213,13 +219,10 @@ describe('language server under an edit storm (dist/server.js --stdio)', { timeo
         else product.splice(end, 0, pick(['a', 'é', ' ', '𝄞', '<', '"']));
         break;
       }
-      case 'line': {
-        // A blank line above the Package, or one less: every finding below moves.
-        const at = product.text.indexOf('<Wix');
-        if (product.text.slice(at - 2, at) === '\n\n' && next() < 0.5) product.splice(at - 1, 1, '');
-        else product.splice(at, 0, '\n');
+      case 'line':
+        // Above the Package: every finding below moves.
+        toggleBlankLine(product, '<Wix');
         break;
-      }
       case 'define':
         state.disableDefine = pick(['0', '1'] as const);
         include.setValue('<?define DisableUacPatching', state.disableDefine);
@@ -228,12 +231,9 @@ describe('language server under an edit storm (dist/server.js --stdio)', { timeo
         state.policy = pick(['0', '1'] as const);
         include.setValue('Name="DisableLUAPatching"', state.policy, 'Value');
         break;
-      case 'include-line': {
-        const at = include.text.indexOf('  <Component');
-        if (include.text.slice(at - 2, at) === '\n\n' && next() < 0.5) include.splice(at - 1, 1, '');
-        else include.splice(at, 0, '\n');
+      case 'include-line':
+        toggleBlankLine(include, '  <Component');
         break;
-      }
     }
   }
 
