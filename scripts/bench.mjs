@@ -35,22 +35,7 @@ export function median(values) {
 
 /** Wall time of a whole process, from spawn to exit, after one warm-up run (file cache, node compile cache). */
 export function timeProcess(command, args, { runs, exitCodes = [0] }) {
-  const times = [];
-  let last;
-  for (let i = 0; i <= runs; i++) {
-    const start = performance.now();
-    last = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-    const elapsed = performance.now() - start;
-    if (last.error) {
-      const hint = last.error.code === 'ENOENT' && command === 'xmllint' ? ' (Debian/Ubuntu: apt-get install libxml2-utils)' : '';
-      throw new Error(`cannot run ${command}: ${last.error.message}${hint}`);
-    }
-    if (!exitCodes.includes(last.status)) {
-      throw new Error(`${command} ${args.join(' ')} exited with ${last.status ?? last.signal}:\n${last.stderr.slice(0, 2000)}`);
-    }
-    if (i > 0) times.push(elapsed);
-  }
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times), stdout: last.stdout };
+  return timeInterleaved([[command, args, exitCodes]], { runs })[0];
 }
 
 /**
